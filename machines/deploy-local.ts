@@ -1,0 +1,245 @@
+// The local deploy (and start) flow, read top to bottom as the spec:
+//
+//   prepare → composeUp → waitHealthy → migrate → persist → done
+//                 ↓ error
+//              classify ──(repairable)──→ repair → retryOnce → waitHealthy …
+//                 ↓ (no repair)              ↓ declined  ↓ error
+//               failed ←──────────────── classifyFinal ←─┘
+//
+// The retry-once rule is the shape of the graph, not a counter: `retryOnce` has no way back
+// to `repair`; its failure is classified for the report (`classifyFinal`) and ends in `failed`.
+// Every effect is a named actor provided by src/flows through `machine.provide()`.
+
+import { assign, fromPromise, setup } from 'xstate';
+import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
+
+export type LocalSource = 'official' | 'fork' | 'custom';
+export type LocalMode = 'deploy' | 'start';
+
+export interface DeployLocalInput {
+  mode: LocalMode;
+  source: LocalSource;
+  /** The bundle this run starts on ('default' unless a state file recorded 'alternate'). */
+  bundle: 'default' | 'alternate';
+  /** Whether MySQL's host port is dropped from the start (recorded by an earlier repair). */
+  mysqlUnpublished: boolean;
+}
+
+/** What the plan for one compose attempt is. The flow turns it into a compose project. */
+export interface AttemptPlan {
+  bundle: 'default' | 'alternate';
+  mysqlUnpublished: boolean;
+  attempt: 1 | 2;
+}
+
+export interface RepairOutcome {
+  repair: RepairId;
+  /** Human words for the `Repair:` line. */
+  description: string;
+  plan: AttemptPlan;
+}
+
+export interface HealthyOutcome {
+  backendUrl: string;
+}
+
+/** A repair that declined carries why (for the `Repair:` line and the record). */
+export interface RepairDeclined {
+  declined: true;
+  reason: string;
+}
+
+export interface DeployLocalContext {
+  input: DeployLocalInput;
+  plan: AttemptPlan;
+  failure?: DeployFailure;
+  classification?: Classification;
+  repair?: RepairOutcome;
+  repairDeclined?: string;
+  healthy?: HealthyOutcome;
+  /** Compose attempts made; reported, never used to decide. */
+  attempts: number;
+}
+
+/** A named actor slot: typed here, implemented in src/flows. */
+function slot<TOutput, TInput>(name: string) {
+  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`actor '${name}' was not provided`)));
+}
+
+/** Errors reach the machine as DeployFailure when the flow's actors follow the contract. */
+function asFailure(error: unknown): DeployFailure {
+  if (typeof error === 'object' && error !== null) {
+    // A DeployError carries its failure; a bare DeployFailure is accepted as is.
+    if ('failure' in error && typeof error.failure === 'object' && error.failure !== null) return error.failure as DeployFailure;
+    if ('source' in error && 'message' in error) return error as DeployFailure;
+  }
+  return { source: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+function errorOf(event: { type: string }): unknown {
+  return (event as { error?: unknown }).error;
+}
+function outputOf<T>(event: { type: string }): T {
+  return (event as unknown as { output: T }).output;
+}
+
+export const deployLocalMachine = setup({
+  types: {
+    input: {} as DeployLocalInput,
+    context: {} as DeployLocalContext,
+  },
+  actors: {
+    prepare: slot<void, DeployLocalContext>('prepare'),
+    composeUp: slot<void, AttemptPlan>('composeUp'),
+    classify: slot<Classification, DeployFailure>('classify'),
+    repair: slot<RepairOutcome, { classification: Classification; plan: AttemptPlan; source: LocalSource }>('repair'),
+    waitHealthy: slot<HealthyOutcome, AttemptPlan>('waitHealthy'),
+    migrate: slot<void, AttemptPlan>('migrate'),
+    persist: slot<void, DeployLocalContext>('persist'),
+  },
+  guards: {
+    /** The class names a repair and this run may use it: custom deploys stay manual. */
+    repairAllowed: ({ context }) => {
+      const c = context.classification;
+      if (!c || c.repair === null) return false;
+      if (context.input.source === 'custom') return false;
+      if (c.repair === 'local.alternate-bundle') {
+        // The fallback helps only for a bundle port, and only from the default bundle.
+        return context.plan.bundle === 'default' && typeof c.facts.role === 'string';
+      }
+      if (c.repair === 'local.unpublish-mysql') return !context.plan.mysqlUnpublished;
+      return false;
+    },
+  },
+  actions: {
+    // Invoke results arrive as `xstate.done.actor.<id>` (output) / `xstate.error.actor.<id>` (error).
+    recordFailure: assign({ failure: ({ event }) => asFailure(errorOf(event)) }),
+    recordClassification: assign({ classification: ({ event }) => outputOf<Classification>(event) }),
+    recordRepair: assign({
+      repair: ({ event }) => outputOf<RepairOutcome>(event),
+      plan: ({ event }) => outputOf<RepairOutcome>(event).plan,
+    }),
+    recordDeclined: assign({
+      repairDeclined: ({ event }) => {
+        const error = errorOf(event);
+        return typeof error === 'object' && error !== null && 'reason' in error ? String((error as RepairDeclined).reason) : asFailure(error).message;
+      },
+    }),
+    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    recordHealthy: assign({ healthy: ({ event }) => outputOf<HealthyOutcome>(event) }),
+    // Report hooks: no-ops here, given by the CLI's reporter.
+    reportDetected: () => undefined,
+    reportRepair: () => undefined,
+    reportRetry: () => undefined,
+    reportOutcome: () => undefined,
+  },
+}).createMachine({
+  id: 'deploy-local',
+  context: ({ input }) => ({
+    input,
+    plan: { bundle: input.bundle, mysqlUnpublished: input.mysqlUnpublished, attempt: 1 },
+    attempts: 0,
+  }),
+  initial: 'prepare',
+  states: {
+    prepare: {
+      invoke: {
+        id: 'prepare',
+        src: 'prepare',
+        input: ({ context }) => context,
+        onDone: { target: 'composeUp' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    composeUp: {
+      entry: 'countAttempt',
+      invoke: {
+        id: 'composeUp',
+        src: 'composeUp',
+        input: ({ context }) => context.plan,
+        onDone: { target: 'waitHealthy' },
+        onError: { target: 'classify', actions: 'recordFailure' },
+      },
+    },
+    classify: {
+      invoke: {
+        id: 'classify',
+        src: 'classify',
+        input: ({ context }) => context.failure!,
+        onDone: [
+          {
+            guard: 'repairAllowed',
+            target: 'repair',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          {
+            target: 'failed',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    repair: {
+      invoke: {
+        id: 'repair',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, plan: context.plan, source: context.input.source }),
+        onDone: { target: 'retryOnce', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    retryOnce: {
+      entry: ['countAttempt', 'reportRetry'],
+      invoke: {
+        id: 'retryComposeUp',
+        src: 'composeUp',
+        input: ({ context }) => ({ ...context.plan, attempt: 2 as const }),
+        onDone: { target: 'waitHealthy' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    waitHealthy: {
+      invoke: {
+        id: 'waitHealthy',
+        src: 'waitHealthy',
+        input: ({ context }) => context.plan,
+        onDone: { target: 'migrate', actions: 'recordHealthy' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    migrate: {
+      invoke: {
+        id: 'migrate',
+        src: 'migrate',
+        input: ({ context }) => context.plan,
+        onDone: { target: 'persist' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    persist: {
+      invoke: {
+        id: 'persist',
+        src: 'persist',
+        input: ({ context }) => context,
+        onDone: { target: 'done' },
+        onError: { target: 'failed', actions: 'recordFailure' },
+      },
+    },
+    /** Classification for the report only: from here there is no way to a repair. */
+    classifyFinal: {
+      invoke: {
+        id: 'classifyFinal',
+        src: 'classify',
+        input: ({ context }) => context.failure!,
+        onDone: { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        onError: { target: 'failed' },
+      },
+    },
+    done: { type: 'final', entry: 'reportOutcome' },
+    failed: { type: 'final', entry: 'reportOutcome' },
+  },
+  output: ({ context }) => context,
+});
+
+export type DeployLocalMachine = typeof deployLocalMachine;

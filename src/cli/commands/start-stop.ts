@@ -1,0 +1,56 @@
+// `gh-devlake start` and `gh-devlake stop` for local deployments (Azure goes to src/azure).
+
+import path from 'node:path';
+import { Output } from '../output.js';
+import { EXIT } from '../exit-codes.js';
+import type { GlobalIo } from '../main.js';
+import { runLocalCommand, type LocalCommandFlags } from './local-run.js';
+
+interface StartFlags extends LocalCommandFlags {
+  service?: string;
+  wait: boolean;
+  azure?: boolean;
+}
+
+interface StopFlags {
+  dir: string;
+  service?: string;
+  azure?: boolean;
+  json?: boolean;
+}
+
+export function startCommand(io: GlobalIo) {
+  return async (raw: unknown): Promise<number> => {
+    const flags = raw as StartFlags;
+    const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
+    if (flags.azure) return (await import('./azure.js')).startAzureCommand(io)(raw);
+    const { readLocalState } = await import('../../devlake/state.js');
+    const state = await readLocalState(path.resolve(flags.dir));
+    // A deployment of unknown origin gets no automatic port changes: it may be the user's own file.
+    const source = state?.source ?? 'custom';
+    return runLocalCommand({ mode: 'start', source, wait: flags.wait, ...(flags.service ? { service: flags.service } : {}) }, flags, out, io);
+  };
+}
+
+export function stopCommand(io: GlobalIo) {
+  return async (raw: unknown): Promise<number> => {
+    const flags = raw as StopFlags;
+    if (flags.azure) return (await import('./azure.js')).stopAzureCommand(io)(raw);
+    const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
+    const { locateProject } = await import('../../devlake/local-project.js');
+    const { openEngine } = await import('../../engine/client.js');
+    const { stop } = await import('../../engine/stop.js');
+    const project = await locateProject(flags.dir, io.env);
+    const engine = openEngine({ env: io.env });
+    out.progress(`Stopping ${flags.service ?? 'all services'} of ${project.name}`);
+    try {
+      const stopped = await stop(engine, project.name, flags.service ? { service: flags.service } : {});
+      out.done();
+      if (out.json) out.document({ command: 'stop', project: project.name, stopped: stopped.length });
+      else out.line(stopped.length > 0 ? `Stopped ${stopped.length} container(s) of ${project.name}. Start them again with \`gh-devlake start --dir ${flags.dir}\`.` : `Nothing was running in ${project.name}.`);
+      return EXIT.ok;
+    } catch (err) {
+      return (await import('./engine-failure.js')).reportEngineFailure(err, out, io, 'stop');
+    }
+  };
+}

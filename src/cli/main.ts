@@ -1,0 +1,151 @@
+// The command line. Only commander loads at start-up: every command's code (and with it
+// dockerode or the Azure SDK) is imported when that command runs, so `--help` stays instant.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, UsageError } from './exit-codes.js';
+
+const VERSION = '0.1.0';
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('expected a whole number of seconds between 1 and 86400');
+  return n;
+}
+
+function parseBool(value: string | undefined): boolean {
+  if (value === undefined || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError("expected 'true' or 'false'");
+}
+
+export interface GlobalIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Build the program. Actions set `exitCode`; main() exits with it. */
+export function buildProgram(io: GlobalIo, setExit: (code: number) => void): Command {
+  const program = new Command('gh-devlake')
+    .description('Deploy Apache DevLake locally with Docker or on Azure, and recover from known deploy failures.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 failed (the report says why), 2 usage error, 3 bad input file,
+4 directory busy (another run), 130/143 interrupted. NO_COLOR=1 turns colour off.
+Docs: docs/deploy.md, docs/recovery.md, docs/status.md, docs/start.md`,
+    );
+
+  const run = (load: () => Promise<(out: unknown) => Promise<number>>) => async (opts: unknown) => {
+    const fn = await load();
+    setExit(await fn(opts));
+  };
+
+  const deploy = program.command('deploy').description('Deploy DevLake locally (Docker) or on Azure.');
+  deploy
+    .command('local')
+    .description('Deploy DevLake on the local Docker engine, recovering once from known failures (port conflicts…).')
+    .option('--dir <dir>', 'deployment directory (compose file, .env, state file)', '.')
+    .addOption(new Option('--source <source>', 'where the compose file comes from').choices(['official', 'fork', 'custom']).default('official'))
+    .option('--version <tag>', "release tag for --source official (vX.Y.Z or 'latest')", 'latest')
+    .option('--repo-url <url>', 'git repository for --source fork (a file:// URL or local path works too)')
+    .addOption(new Option('--start [bool]', "start the stack after preparing the files ('--start=false' only prepares)").argParser(parseBool).default(true))
+    .addOption(new Option('--timeout <seconds>', 'overall deadline for health and migration waits').argParser(parseSeconds).default(360))
+    .option('--json', 'print one JSON document (with the recovery record) instead of text')
+    .option('--inspect', 'attach the Stately inspector (needs a browser with internet access)')
+    .addHelpText(
+      'after',
+      `
+Sources:
+  official  download docker-compose.yml and env.example of the release into --dir
+  fork      clone --repo-url, build its images, start mysql devlake grafana config-ui
+  custom    use the docker-compose.yml already in --dir, untouched (recovery stays manual)
+
+Recovery: a port conflict on 8080/3002/4000 falls back once to 8085/3004/4004 (official and
+fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md.`,
+    )
+    .action(run(async () => (await import('./commands/deploy-local.js')).deployLocalCommand(io)));
+
+  deploy
+    .command('azure')
+    .description('Deploy DevLake on Azure (Container Instances, MySQL Flexible Server, Key Vault).')
+    .requiredOption('--resource-group <name>', 'resource group to create or use')
+    .requiredOption('--location <region>', 'Azure region, e.g. eastus')
+    .option('--subscription <id>', 'subscription id (default: the credential’s default)')
+    .option('--base-name <name>', 'prefix of resource names', 'devlake')
+    .option('--official', 'use the official DevLake images (no image build)')
+    .option('--repo-url <url>', 'repository to build custom images from')
+    .option('--skip-image-build', 'reuse images already in the registry')
+    .option('--version <tag>', 'DevLake release tag', 'latest')
+    .option('--dir <dir>', 'where the state file is written', '.')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'print one JSON document instead of text')
+    .option('--inspect', 'attach the Stately inspector')
+    .action(run(async () => (await import('./commands/azure.js')).deployAzureCommand(io)));
+
+  program
+    .command('status')
+    .description('Show the deployment in --dir (state file) and whether each endpoint is healthy; without a state file, discover a local DevLake.')
+    .option('--dir <dir>', 'deployment directory', '.')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/status.js')).statusCommand(io)));
+
+  program
+    .command('start')
+    .description('Start a stopped deployment again on its recorded port bundle (same recovery as deploy).')
+    .option('--dir <dir>', 'deployment directory', '.')
+    .option('--service <name>', 'start only this compose service')
+    .option('--no-wait', 'do not wait for health and migration')
+    .addOption(new Option('--timeout <seconds>', 'overall deadline for waits').argParser(parseSeconds).default(360))
+    .option('--azure', 'start the Azure deployment recorded in --dir')
+    .option('--json', 'print JSON')
+    .option('--inspect', 'attach the Stately inspector')
+    .action(run(async () => (await import('./commands/start-stop.js')).startCommand(io)));
+
+  program
+    .command('stop')
+    .description('Stop the deployment (containers are kept; start brings them back).')
+    .option('--dir <dir>', 'deployment directory', '.')
+    .option('--service <name>', 'stop only this compose service')
+    .option('--azure', 'stop the Azure deployment recorded in --dir')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/start-stop.js')).stopCommand(io)));
+
+  program
+    .command('cleanup')
+    .description('Remove a deployment: containers and network (and volumes unless --keep-data), or the Azure resources.')
+    .option('--dir <dir>', 'deployment directory', '.')
+    .option('--local', 'remove the local Docker deployment')
+    .option('--azure', 'remove the Azure deployment')
+    .option('--force', 'do not ask for confirmation (required without a terminal)')
+    .option('--keep-data', 'keep the named volumes (MySQL and Grafana data)')
+    .option('--keep-resource-group', 'Azure: delete the resources but keep the resource group')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/cleanup.js')).cleanupCommand(io)));
+
+  return program;
+}
+
+export async function main(argv: string[], io: GlobalIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<void> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (exitCode = c));
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; real parse errors with 2.
+      exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (err instanceof UsageError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      exitCode = EXIT.usage;
+    } else {
+      const { reportUnexpected } = await import('./unexpected.js');
+      exitCode = reportUnexpected(err, io);
+    }
+  }
+  process.exitCode = exitCode;
+}

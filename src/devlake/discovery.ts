@@ -1,0 +1,45 @@
+// Find a running DevLake on this machine: the recorded bundle first, then both well-known bundles.
+
+import { BUNDLES, bundleByName, endpointsFor, type BundleName, type Endpoints } from './ports.js';
+import { probeHttp } from './health.js';
+
+export interface EndpointHealth {
+  name: 'backend' | 'grafana' | 'configUi';
+  url: string;
+  healthy: boolean;
+  status?: number;
+  error?: string;
+}
+
+/** Where each endpoint is asked whether it is healthy. */
+const HEALTH_PATH: Record<EndpointHealth['name'], string> = { backend: '/ping', grafana: '/api/health', configUi: '/' };
+
+export async function checkEndpoints(endpoints: Partial<Endpoints>, timeoutMs = 2000): Promise<EndpointHealth[]> {
+  const names = (['backend', 'grafana', 'configUi'] as const).filter((n) => typeof endpoints[n] === 'string' && endpoints[n] !== '');
+  return Promise.all(
+    names.map(async (name) => {
+      const url = endpoints[name] as string;
+      const p = await probeHttp(url.replace(/\/+$/, '') + HEALTH_PATH[name], timeoutMs);
+      const h: EndpointHealth = { name, url, healthy: p.status !== undefined && p.status < 400 };
+      if (p.status !== undefined) h.status = p.status;
+      if (p.error !== undefined) h.error = p.error;
+      return h;
+    }),
+  );
+}
+
+/** The order bundles are probed in: the recorded one first. */
+export function discoveryOrder(recorded?: BundleName): BundleName[] {
+  const names = BUNDLES.map((b) => b.name);
+  return recorded ? [recorded, ...names.filter((n) => n !== recorded)] : names;
+}
+
+/** The first bundle whose backend answers /ping, or undefined. */
+export async function discoverLocal(recorded?: BundleName, timeoutMs = 1500): Promise<{ bundle: BundleName; endpoints: Endpoints } | undefined> {
+  for (const name of discoveryOrder(recorded)) {
+    const endpoints = endpointsFor(bundleByName(name));
+    const p = await probeHttp(`${endpoints.backend}/ping`, timeoutMs);
+    if (p.status === 200) return { bundle: name, endpoints };
+  }
+  return undefined;
+}

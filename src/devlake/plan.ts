@@ -1,0 +1,42 @@
+// Apply an attempt plan to a compose project: which host ports to publish.
+// Pure. The compose file on disk is never rewritten; only what we ask the engine for changes.
+
+import type { ComposeProject, PortMapping } from '../compose/model.js';
+import { DEFAULT_BUNDLE, MYSQL_HOST_PORT, bundleByName, remapHostPort, type BundleName } from './ports.js';
+
+export interface PortPlan {
+  bundle: BundleName;
+  mysqlUnpublished: boolean;
+}
+
+/** Service whose published 3306 can be dropped (the stack reaches MySQL on its own network). */
+export const MYSQL_SERVICE = 'mysql';
+
+export function applyPortPlan(project: ComposeProject, plan: PortPlan): ComposeProject {
+  const to = bundleByName(plan.bundle);
+  return {
+    ...project,
+    services: project.services.map((svc) => {
+      let ports: PortMapping[] = svc.ports.map((p) =>
+        p.published === undefined ? p : { ...p, published: remapHostPort(p.published, DEFAULT_BUNDLE, to) },
+      );
+      if (plan.mysqlUnpublished && svc.name === MYSQL_SERVICE) ports = ports.filter((p) => p.published !== MYSQL_HOST_PORT);
+      return { ...svc, ports };
+    }),
+  };
+}
+
+/** Host IP the project publishes `port` on ('' → all interfaces), for the probe before a retry. */
+export function hostIpOf(project: ComposeProject, port: number): string {
+  for (const svc of project.services) for (const p of svc.ports) if (p.published === port) return p.hostIp;
+  return '';
+}
+
+/** Every published host port of the project, with its host IP and service. */
+export function publishedPorts(project: ComposeProject): { port: number; hostIp: string; service: string }[] {
+  const out: { port: number; hostIp: string; service: string }[] = [];
+  for (const svc of project.services) {
+    for (const p of svc.ports) if (p.published !== undefined) out.push({ port: p.published, hostIp: p.hostIp, service: svc.name });
+  }
+  return out;
+}

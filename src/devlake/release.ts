@@ -1,0 +1,82 @@
+// The official flow's inputs: a DevLake release's docker-compose.yml and env.example,
+// fetched from the release base URL (GitHub releases by default; a loopback server in tests).
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DeployError } from '../recovery/deploy-error.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+export const DEFAULT_RELEASE_BASE_URL = 'https://github.com/apache/incubator-devlake/releases/download';
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+export const RELEASE_REPO = 'apache/incubator-devlake';
+export const RELEASE_FILES = ['docker-compose.yml', 'env.example'] as const;
+
+export interface ReleaseEnv {
+  DEVLAKE_RELEASE_BASE_URL?: string;
+  DEVLAKE_GITHUB_API_URL?: string;
+  GITHUB_TOKEN?: string;
+}
+
+const VERSION_RE = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
+
+export function isVersionTag(v: string): boolean {
+  return VERSION_RE.test(v);
+}
+
+async function get(url: string, what: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000), headers });
+  } catch (err) {
+    signal?.throwIfAborted();
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new DeployError(
+      { source: 'release', code: cause?.code, operation: what, target: url, message: `cannot fetch ${url}: ${cause?.message ?? (err as Error).message}` },
+      { cause: err },
+    );
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new DeployError({ source: 'release', statusCode: res.status, operation: what, target: url, message: `${url} answered HTTP ${res.status}` });
+  }
+  return res;
+}
+
+/** `latest` → the newest release tag, through the GitHub API (`DEVLAKE_GITHUB_API_URL` overrides the base). */
+export async function resolveVersion(version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<string> {
+  if (version !== 'latest') return version;
+  const api = (env.DEVLAKE_GITHUB_API_URL ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
+  const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'user-agent': 'gh-devlake' };
+  if (env.GITHUB_TOKEN) headers.authorization = `Bearer ${env.GITHUB_TOKEN}`;
+  const res = await get(`${api}/repos/${RELEASE_REPO}/releases/latest`, 'release.latest', signal, headers);
+  const body = (await res.json().catch(() => ({}))) as { tag_name?: unknown };
+  if (typeof body.tag_name !== 'string' || !isVersionTag(body.tag_name)) {
+    throw new DeployError({ source: 'release', operation: 'release.latest', message: `the GitHub API did not return a release tag for ${RELEASE_REPO}` });
+  }
+  return body.tag_name;
+}
+
+/** A compose file must be YAML, not an HTML error page that answered 200. */
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(<!doctype html|<html|<\?xml)/i.test(text);
+}
+
+/**
+ * Download the release files into dir. Each is fetched completely before anything is written,
+ * so a failed download leaves dir as it was.
+ */
+export async function downloadRelease(dir: string, version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<void> {
+  const base = (env.DEVLAKE_RELEASE_BASE_URL ?? DEFAULT_RELEASE_BASE_URL).replace(/\/+$/, '');
+  const texts: string[] = [];
+  for (const file of RELEASE_FILES) {
+    const url = `${base}/${version}/${file}`;
+    const res = await get(url, 'release.download', signal);
+    const text = await res.text();
+    if (looksLikeHtml(text)) {
+      throw new DeployError({ source: 'release', code: 'not-yaml', operation: 'release.download', target: url, message: `${url} returned HTML, not the release's ${file}` });
+    }
+    texts.push(text);
+  }
+  await fs.mkdir(dir, { recursive: true });
+  for (const [i, file] of RELEASE_FILES.entries()) await writeFileAtomic(path.join(dir, file), texts[i] ?? '', 0o644);
+}

@@ -1,0 +1,196 @@
+// The state-file schema: `.devlake-local.json` / `.devlake-azure.json`.
+// Field names follow the Go `gh devlake` (deployedAt, method, endpoints.backend|grafana|configUi)
+// so the two tools can read each other's files; our own fields are additive.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BundleName, Endpoints } from './ports.js';
+import type { RecoveryRecord } from '../recovery/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+export const LOCAL_STATE_FILE = '.devlake-local.json';
+export const AZURE_STATE_FILE = '.devlake-azure.json';
+/** Our schema version. Files without it were written by the Go tool (treated as version 0). */
+export const STATE_SCHEMA_VERSION = 1;
+
+export type DeploySource = 'official' | 'fork' | 'custom';
+
+export interface LocalState {
+  schemaVersion?: number;
+  deployedAt: string;
+  method: string; // 'local' (Go tool also writes 'docker-compose')
+  endpoints: Partial<Endpoints> & { backend: string };
+  /** Port bundle in use; absent in Go-tool files (then: discover). */
+  bundle?: BundleName;
+  source?: DeploySource;
+  version?: string;
+  composeFile?: string;
+  project?: string | Record<string, unknown>;
+  /** True when MySQL's host port was dropped as a repair. */
+  mysqlUnpublished?: boolean;
+  /** 'complete' once healthy and migrated; 'incomplete' while a deploy is under way or after it failed. */
+  status?: 'complete' | 'incomplete';
+  history?: RecoveryRecord[];
+  /** Unknown fields from other tools are kept as they are. */
+  [key: string]: unknown;
+}
+
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+  constructor(
+    readonly file: string,
+    readonly problem: 'empty' | 'not-json' | 'not-object' | 'missing-field' | 'newer-version' | 'unreadable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parse a state file's text. Pure, for tests and for readers of either tool's files. */
+export function parseLocalState(text: string, file: string): LocalState {
+  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. Remove it, or run \`gh-devlake deploy local\` again to rewrite it.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}). It may be truncated; restore it from a backup or remove it and run \`gh-devlake status\` to rediscover the deployment.`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new StateFileError(file, 'not-object', `${file} does not hold a JSON object.`);
+  }
+  const obj = data as Record<string, unknown>;
+  const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
+  if (version > STATE_SCHEMA_VERSION) {
+    throw new StateFileError(file, 'newer-version', `${file} was written by a newer gh-devlake (schema ${version}, this one reads up to ${STATE_SCHEMA_VERSION}). Upgrade gh-devlake.`);
+  }
+  const endpoints = obj.endpoints;
+  if (typeof endpoints !== 'object' || endpoints === null || typeof (endpoints as Record<string, unknown>).backend !== 'string') {
+    throw new StateFileError(file, 'missing-field', `${file} has no endpoints.backend.`);
+  }
+  return obj as LocalState;
+}
+
+export async function readLocalState(dir: string): Promise<LocalState | undefined> {
+  const file = path.join(dir, LOCAL_STATE_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateFileError(file, 'unreadable', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  return parseLocalState(text, file);
+}
+
+/** Write the whole state atomically (temp + rename), mode 0600. The old file survives any failure. */
+export async function writeLocalState(dir: string, state: LocalState): Promise<string> {
+  const file = path.join(dir, LOCAL_STATE_FILE);
+  await writeFileAtomic(file, JSON.stringify({ ...state, schemaVersion: STATE_SCHEMA_VERSION }, null, 2) + '\n', 0o600);
+  return file;
+}
+
+/** History is capped so a state file cannot grow without bound. */
+export const HISTORY_LIMIT = 50;
+
+export function appendHistory(state: LocalState, record: RecoveryRecord): LocalState {
+  const history = [...(state.history ?? []), record].slice(-HISTORY_LIMIT);
+  return { ...state, history };
+}
+
+// ── Azure ────────────────────────────────────────────────────────────────────────────────
+// `.devlake-azure.json`, field names as the Go `gh devlake` writes them (resourceGroup, region,
+// suffix, resources{keyVault,mysql,containers,acr}, endpoints, subscriptionId, deployedAt, method).
+// Secrets never go here: the MySQL password and ENCRYPTION_SECRET live in the Key Vault only.
+
+export interface AzureResources {
+  keyVault: string;
+  mysql: string;
+  /** The MySQL database DevLake uses ('lake'). */
+  database?: string;
+  /** Container group names: backend, grafana, config UI. */
+  containers: string[];
+  /** Container registry for custom images; null with the official images (as the Go tool writes it). */
+  acr: string | null;
+}
+
+export interface AzureState {
+  schemaVersion?: number;
+  /** Absent while the deploy is under way (partial state written right after the resource group exists). */
+  deployedAt?: string;
+  method: string; // 'azure' (the Go tool writes 'bicep' / 'bicep-official')
+  subscriptionId: string;
+  /** Subscription display name, when known (the Go tool writes it). */
+  subscription?: string;
+  resourceGroup: string;
+  region: string;
+  suffix: string;
+  baseName?: string;
+  useOfficialImages?: boolean;
+  version?: string;
+  /** The ARM deployment's name in the resource group. */
+  deploymentName?: string;
+  resources: AzureResources;
+  endpoints?: Partial<Endpoints>;
+  status?: 'complete' | 'incomplete';
+  history?: RecoveryRecord[];
+  [key: string]: unknown;
+}
+
+/** Parse `.devlake-azure.json` text. Pure. Accepts Go-tool files (no schemaVersion, no status). */
+export function parseAzureState(text: string, file: string): AzureState {
+  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. Remove it, or run \`gh-devlake deploy azure\` again to rewrite it.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}). Restore it from a backup, or remove it and run \`gh-devlake deploy azure\` again.`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new StateFileError(file, 'not-object', `${file} does not hold a JSON object.`);
+  const obj = data as Record<string, unknown>;
+  const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
+  if (version > STATE_SCHEMA_VERSION) {
+    throw new StateFileError(file, 'newer-version', `${file} was written by a newer gh-devlake (schema ${version}, this one reads up to ${STATE_SCHEMA_VERSION}). Upgrade gh-devlake.`);
+  }
+  for (const field of ['resourceGroup', 'subscriptionId'] as const) {
+    if (typeof obj[field] !== 'string' || obj[field] === '') throw new StateFileError(file, 'missing-field', `${file} has no ${field}.`);
+  }
+  const resources = obj.resources;
+  if (typeof resources !== 'object' || resources === null) throw new StateFileError(file, 'missing-field', `${file} has no resources.`);
+  return obj as AzureState;
+}
+
+export async function readAzureState(dir: string): Promise<AzureState | undefined> {
+  const file = path.join(dir, AZURE_STATE_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateFileError(file, 'unreadable', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  return parseAzureState(text, file);
+}
+
+/** Write the Azure state atomically (temp + rename), mode 0600. */
+export async function writeAzureState(dir: string, state: AzureState): Promise<string> {
+  const file = path.join(dir, AZURE_STATE_FILE);
+  await writeFileAtomic(file, JSON.stringify({ ...state, schemaVersion: STATE_SCHEMA_VERSION }, null, 2) + '\n', 0o600);
+  return file;
+}
+
+export async function removeAzureState(dir: string): Promise<boolean> {
+  const file = path.join(dir, AZURE_STATE_FILE);
+  try {
+    await fs.rm(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+export function appendAzureHistory(state: AzureState, record: RecoveryRecord): AzureState {
+  return { ...state, history: [...(state.history ?? []), record].slice(-HISTORY_LIMIT) };
+}

@@ -1,0 +1,94 @@
+// The one door to the Docker engine. Every Engine API call goes through `Engine.call`, which
+// maps whatever dockerode/docker-modem/the socket throws into an `EngineError` carrying the
+// daemon's own message; an abort surfaces as the signal's reason (an AbortError), never as
+// an EngineError, because it is the caller's decision, not an engine failure.
+
+import Docker from 'dockerode';
+import { resolveDockerHostFromProcess, type ResolvedDockerHost } from './docker-host.js';
+import { toEngineError, type EngineErrorContext, type EngineOperation, type EngineError } from './errors.js';
+
+export interface EngineCallContext extends EngineErrorContext {
+  signal?: AbortSignal;
+}
+
+export interface Engine {
+  /** The dockerode client. Use it only inside `call`. */
+  readonly docker: Docker;
+  /** Where we connect and why. */
+  readonly endpoint: ResolvedDockerHost;
+  /**
+   * Run one Engine API interaction. Errors become `EngineError` with `operation` and the
+   * context's service/target; if `ctx.signal` aborted, its reason is thrown instead.
+   */
+  call<T>(operation: EngineOperation, fn: (docker: Docker) => Promise<T>, ctx?: EngineCallContext): Promise<T>;
+  /** GET /_ping. Fails with operation 'ping' (and the socket's syscallCode when unreachable). */
+  ping(signal?: AbortSignal): Promise<void>;
+}
+
+export interface OpenEngineOptions {
+  /** Endpoint to use; default: resolved from DOCKER_HOST / context / sockets. */
+  endpoint?: ResolvedDockerHost;
+  /** Environment for endpoint resolution (default process.env). Ignored when `endpoint` is given. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra docker-modem options (e.g. `timeout`), merged over the endpoint's. */
+  dockerOptions?: Docker.DockerOptions;
+}
+
+interface PingWithOptions {
+  ping(options: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+class EngineClient implements Engine {
+  readonly docker: Docker;
+  readonly endpoint: ResolvedDockerHost;
+
+  constructor(endpoint: ResolvedDockerHost, extra: Docker.DockerOptions | undefined) {
+    this.endpoint = endpoint;
+    // docker-modem merges its own DOCKER_HOST-derived defaults under ours: clear the
+    // connection keys explicitly so the resolved endpoint alone decides.
+    this.docker = new Docker({
+      socketPath: undefined,
+      host: undefined,
+      port: undefined,
+      protocol: undefined,
+      ...endpoint.options,
+      ...extra,
+    });
+  }
+
+  async call<T>(operation: EngineOperation, fn: (docker: Docker) => Promise<T>, ctx: EngineCallContext = {}): Promise<T> {
+    ctx.signal?.throwIfAborted();
+    try {
+      return await fn(this.docker);
+    } catch (err) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason;
+      const errCtx: EngineErrorContext = {};
+      if (ctx.service !== undefined) errCtx.service = ctx.service;
+      if (ctx.target !== undefined) errCtx.target = ctx.target;
+      throw toEngineError(err, operation, errCtx);
+    }
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    // dockerode's ping accepts options (abortSignal); @types/dockerode only declares ping().
+    await this.call('ping', (d) => (d as unknown as PingWithOptions).ping(abortOpt(signal)), { signal });
+  }
+}
+
+/** A client for the resolved endpoint. No I/O besides reading docker's config files. */
+export function openEngine(opts: OpenEngineOptions = {}): Engine {
+  const endpoint = opts.endpoint ?? resolveDockerHostFromProcess(opts.env);
+  return new EngineClient(endpoint, opts.dockerOptions);
+}
+
+/** True when `err` is an EngineError with one of these HTTP statuses. */
+export function hasStatus(err: unknown, ...codes: number[]): err is EngineError {
+  if (typeof err !== 'object' || err === null || !('facts' in err)) return false;
+  const status = (err as EngineError).facts.statusCode;
+  return status !== undefined && codes.includes(status);
+}
+
+/** dockerode's `abortSignal` option, only when there is a signal (an undefined key would reach the query string). */
+export function abortOpt(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
+}

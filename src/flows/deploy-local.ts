@@ -1,0 +1,410 @@
+// The local deploy/start flow: the deploy-local machine with its actors provided.
+// A failure's journey: engine error (src/engine) → DeployFailure (src/recovery/failure) →
+// class (src/recovery/classify) → repair (here) → report lines (src/recovery/report) → state file.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createActor, fromPromise, waitFor } from 'xstate';
+import { deployLocalMachine, type AttemptPlan, type DeployLocalContext, type DeployLocalInput, type LocalSource, type RepairOutcome } from '../../machines/deploy-local.js';
+import type { ComposeProject } from '../compose/model.js';
+import { loadComposeProject, selectServices } from '../compose/load.js';
+import { openEngine, type Engine } from '../engine/client.js';
+import { up } from '../engine/up.js';
+import { down } from '../engine/down.js';
+import { findPublishers } from '../engine/ps.js';
+import { ensureImage, buildImage } from '../engine/images.js';
+import { classify } from '../recovery/classify.js';
+import { toDeployFailure } from '../recovery/failure.js';
+import { describePortHolder, describeHolderText } from '../recovery/port-holder.js';
+import { DeployError } from '../recovery/deploy-error.js';
+import { buildRecord, declinedText, detectedText, formatReportLine, type ReportLine, type RunSummary } from '../recovery/report.js';
+import type { Classification, DeployFailure, RecoveryRecord } from '../recovery/types.js';
+import { ALTERNATE_BUNDLE, ROLE_LABEL, bundleByName, bundlePorts, endpointsFor, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
+import { applyPortPlan, hostIpOf } from '../devlake/plan.js';
+import { takenPorts } from '../util/port-probe.js';
+import { waitForPing, runMigration } from '../devlake/health.js';
+import { downloadRelease, resolveVersion, type ReleaseEnv } from '../devlake/release.js';
+import { prepareEnvFile, tightenEnvMode } from '../devlake/env-file.js';
+import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
+import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../devlake/state.js';
+import type { Output } from '../cli/output.js';
+import { existsSync } from 'node:fs';
+
+export interface LocalFlowOptions {
+  dir: string;
+  mode: 'deploy' | 'start';
+  source: 'official' | 'fork' | 'custom';
+  version: string;
+  repoUrl?: string;
+  timeoutSec: number;
+  /** start: only this service. */
+  service?: string;
+  /** start --no-wait: skip health and migration. */
+  wait: boolean;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Engine to use (tests may point at another socket through DOCKER_HOST instead). */
+  engine?: Engine;
+  inspect?: (actorOptions: { inspect?: unknown }) => void;
+}
+
+export interface LocalFlowResult {
+  outcome: 'ok' | 'recovered' | 'failed';
+  endpoints?: Endpoints;
+  bundle: 'default' | 'alternate';
+  source: LocalFlowOptions['source'];
+  version?: string;
+  record?: RecoveryRecord;
+  /** The four report lines, when a failure happened. */
+  report: ReportLine[];
+  failure?: { classId: string; message: string; remediation: string };
+  stateFile?: string;
+  context: DeployLocalContext;
+}
+
+/** A repair that looked and declined: the machine reads `reason` for the `Repair:` line. */
+export class RepairDeclinedError extends Error {
+  override readonly name = 'RepairDeclinedError';
+  readonly declined = true;
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const COMPOSE_CANDIDATES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yaml', 'compose.yml', FORK_COMPOSE_FILE];
+
+/** Where the compose file of a custom deploy is: the first that exists. */
+function findComposeFile(dir: string): string | undefined {
+  for (const f of COMPOSE_CANDIDATES) if (existsSync(path.join(dir, f))) return path.join(dir, f);
+  return undefined;
+}
+
+function bundleText(b: PortBundle): string {
+  return `backend ${b.backend}, grafana ${b.grafana}, config UI ${b.configUi}`;
+}
+
+/** Run the flow to its end. Never throws for deploy failures: they come back classified. */
+export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise<LocalFlowResult> {
+  const dir = path.resolve(opts.dir);
+  const engine = opts.engine ?? openEngine({ env: opts.env });
+  const signal = opts.signal;
+  const previous = await readLocalState(dir);
+  const report: ReportLine[] = [];
+
+  // What the actors share: the compose project as loaded, and the containers each attempt made.
+  let project: ComposeProject | undefined;
+  let version: string | undefined = previous?.version;
+  let createdThisAttempt: string[] = [];
+  let mysqlUnpublished = previous?.mysqlUnpublished === true;
+  const startBundle = previous?.bundle ?? 'default';
+
+  const onEngineEvent = (e: { type: string; service?: string; action?: string; text?: string }) => {
+    if (e.type === 'container' && e.service && e.action) out.progress(`Container ${e.service}: ${e.action}`);
+    else if (e.text) out.progress(e.text);
+  };
+
+  // Bad input (a compose file that does not parse, a broken .env) is not a deploy failure to
+  // classify: it leaves the machine and reaches the user as one message with file and line.
+  let inputError: Error | undefined;
+  const prepare = async (): Promise<void> => {
+    try {
+      await prepareUnguarded();
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError')) inputError = err;
+      throw err;
+    }
+  };
+  const prepareUnguarded = async (): Promise<void> => {
+    await fs.mkdir(dir, { recursive: true });
+    let composeFile: string;
+    let services: readonly string[] | undefined;
+    if (opts.mode === 'start') {
+      const recorded = typeof previous?.composeFile === 'string' ? path.resolve(dir, previous.composeFile) : findComposeFile(dir);
+      if (!recorded || !existsSync(recorded)) {
+        throw new DeployError({ source: 'release', code: 'no-compose-file', operation: 'prepare', target: dir, message: `no compose file in ${dir}; run \`gh-devlake deploy local --dir ${opts.dir}\` first` });
+      }
+      composeFile = recorded;
+      if (previous?.source === 'fork') services = FORK_SERVICES;
+    } else if (opts.source === 'official') {
+      version = await resolveVersion(opts.version, opts.env as ReleaseEnv, signal);
+      out.progress(`Downloading DevLake ${version} release files`);
+      await downloadRelease(dir, version, opts.env as ReleaseEnv, signal);
+      const env = await prepareEnvFile(dir, path.join(dir, 'env.example'));
+      if (env.backup) out.note(`Backed up the previous .env to ${path.relative(process.cwd(), env.backup) || env.backup} (ENCRYPTION_SECRET kept).`);
+      composeFile = path.join(dir, 'docker-compose.yml');
+    } else if (opts.source === 'fork') {
+      out.progress(`Cloning ${opts.repoUrl ?? ''}`);
+      await ensureClone(opts.repoUrl ?? '', dir, signal);
+      const example = path.join(dir, 'env.example');
+      if (existsSync(example)) await prepareEnvFile(dir, example);
+      composeFile = path.join(dir, FORK_COMPOSE_FILE);
+      services = FORK_SERVICES;
+    } else {
+      const found = findComposeFile(dir);
+      if (!found) {
+        throw new DeployError({ source: 'release', code: 'no-compose-file', operation: 'prepare', target: dir, message: `--source custom needs a docker-compose.yml (or docker-compose-dev.yml) in ${dir}` });
+      }
+      composeFile = found;
+      if (await tightenEnvMode(dir)) out.note(`Tightened ${path.join(dir, '.env')} to mode 0600 (it holds secrets).`);
+    }
+    const loaded = await loadComposeProject({ dir, files: [composeFile], env: opts.env });
+    const selected = services ? selectServices(loaded.project, [...services]) : loaded.project;
+    project = selected;
+    for (const w of loaded.warnings) out.note(`warning: ${w}`);
+    if (opts.service && !selected.services.some((s) => s.name === opts.service)) {
+      throw new DeployError({ source: 'release', code: 'no-such-service', operation: 'prepare', message: `no service '${opts.service}' in ${composeFile}` });
+    }
+    // Images: build what the fork declares, pull what is missing (with progress).
+    try {
+      for (const svc of selected.services) {
+        if (opts.mode === 'deploy' && svc.build) {
+          const tag = svc.image ?? `${selected.name}-${svc.name}`;
+          out.progress(`Building ${tag}`);
+          await buildImage(engine, svc.build, tag, (p) => p.stream?.trim() && out.progress(`Building ${svc.name}: ${p.stream.trim()}`), { signal, service: svc.name });
+        } else if (svc.image) {
+          const image = svc.image;
+          await ensureImage(engine, image, (p) => out.progress(`Pulling ${image}: ${p.layer ? `${p.layer} ` : ''}${p.status}`), { signal, service: svc.name });
+        }
+      }
+    } catch (err) {
+      throw new DeployError(toDeployFailure(err), { cause: err });
+    }
+    // Written before the engine starts anything: an interrupted or failed deploy is on record.
+    if (opts.mode === 'deploy') await persistState({ status: 'incomplete' }, composeFile);
+  };
+
+  let stateFile: string | undefined;
+  const persistState = async (extra: Partial<LocalState>, composeFile?: string, plan?: AttemptPlan): Promise<void> => {
+    const bundle = plan?.bundle ?? previous?.bundle ?? startBundle;
+    const base: LocalState = previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: endpointsFor(bundleByName(bundle)) };
+    const next: LocalState = {
+      ...base,
+      method: 'local',
+      endpoints: endpointsFor(bundleByName(bundle)),
+      bundle,
+      source: opts.mode === 'deploy' ? opts.source : (previous?.source ?? 'custom'),
+      ...(version ? { version } : {}),
+      ...(composeFile ? { composeFile: path.relative(dir, composeFile) } : {}),
+      mysqlUnpublished: plan?.mysqlUnpublished ?? mysqlUnpublished,
+      ...extra,
+    };
+    stateFile = await writeLocalState(dir, next);
+    Object.assign(currentState, next);
+  };
+  const currentState: Partial<LocalState> = {};
+
+  const composeUp = async ({ input, signal: actorSignal }: { input: AttemptPlan; signal: AbortSignal }): Promise<void> => {
+    if (!project) throw new DeployError({ source: 'internal', message: 'no project loaded' });
+    const planned = applyPortPlan(project, input);
+    createdThisAttempt = [];
+    out.progress(input.attempt === 1 ? 'Starting the stack' : `Starting the stack again on the ${input.bundle} bundle`);
+    try {
+      await up(engine, planned, {
+        ...(opts.service ? { services: [opts.service] } : {}),
+        signal: actorSignal,
+        onEvent: (e: { type: string; service?: string; action?: string; containerId?: string }) => {
+          if (e.type === 'container' && (e.action === 'created' || e.action === 'recreated') && e.containerId) createdThisAttempt.push(e.containerId);
+          onEngineEvent(e);
+        },
+      });
+    } catch (err) {
+      throw new DeployError(toDeployFailure(err), { cause: err });
+    }
+  };
+
+  const classifyActor = async ({ input }: { input: DeployFailure }): Promise<Classification> => {
+    const c = classify(input);
+    const port = typeof c.facts.port === 'number' ? c.facts.port : undefined;
+    if (port !== undefined && (c.classId === 'local.port-conflict' || c.classId === 'local.mysql-port-conflict')) {
+      const holder = await describePortHolder(port, { findPublishers: (p: number) => findPublishers(engine, p), exists: existsSync }).catch(() => undefined);
+      const role = roleOfPort(port);
+      const what = role ? `${port} (${ROLE_LABEL[role.role]})` : port === MYSQL_HOST_PORT ? `${port} (MySQL)` : String(port);
+      const holderText = holder ? describeHolderText(holder) : 'in use';
+      const facts = { ...c.facts, detail: `${what} is ${holderText}` };
+      if (holder && holder.kind === 'container') Object.assign(facts, { holder: holder.name, stopCommand: holder.stopCommand });
+      if (holder && holder.kind === 'process') Object.assign(facts, { holderPid: holder.pid, holderCommand: holder.command });
+      return { ...c, facts };
+    }
+    return c;
+  };
+
+  const repair = async ({ input }: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource } }): Promise<RepairOutcome> => {
+    const c = input.classification;
+    if (!project) throw new DeployError({ source: 'internal', message: 'no project loaded' });
+    if (c.repair === 'local.alternate-bundle') {
+      const planned = applyPortPlan(project, { ...input.plan, bundle: 'alternate' });
+      const ports = bundlePorts(ALTERNATE_BUNDLE);
+      const busy: string[] = [];
+      for (const p of ports) {
+        const taken = await takenPorts([p], hostIpOf(planned, p) || '0.0.0.0');
+        if (taken.length === 0) continue;
+        const holder = await describePortHolder(p, { findPublishers: (q: number) => findPublishers(engine, q), exists: existsSync }).catch(() => undefined);
+        busy.push(`${p} is ${holder ? describeHolderText(holder) : 'in use'}`);
+      }
+      if (busy.length > 0) {
+        const first = typeof c.facts.detail === 'string' ? c.facts.detail : `${String(c.facts.port)} is in use`;
+        throw new RepairDeclinedError(`the alternate bundle is busy too (${busy.join('; ')}); ${first}. Stop one of the holders and run the deploy again`);
+      }
+      await teardownAttempt();
+      return {
+        repair: 'local.alternate-bundle',
+        description: `switch to the alternate port bundle: ${bundleText(ALTERNATE_BUNDLE)}`,
+        plan: { ...input.plan, bundle: 'alternate' },
+      };
+    }
+    if (c.repair === 'local.unpublish-mysql') {
+      await teardownAttempt();
+      return {
+        repair: 'local.unpublish-mysql',
+        description: `start MySQL without publishing ${MYSQL_HOST_PORT} on the host (DevLake reaches it on the stack's own network)`,
+        plan: { ...input.plan, mysqlUnpublished: true },
+      };
+    }
+    throw new RepairDeclinedError('this failure has no automatic repair');
+  };
+
+  /** Remove only what the failed attempt created; containers that were already there stay. */
+  const teardownAttempt = async () => {
+    if (!project || createdThisAttempt.length === 0) return;
+    out.progress('Removing what the failed attempt created');
+    await down(engine, project.name, { volumes: false, onlyContainers: createdThisAttempt });
+    createdThisAttempt = [];
+  };
+
+  const deadline = () => Date.now() + opts.timeoutSec * 1000;
+  let waitDeadline = 0;
+  const waitHealthy = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
+    const backendUrl = endpointsFor(bundleByName(input.bundle)).backend;
+    if (!opts.wait) return { backendUrl };
+    waitDeadline = deadline();
+    await waitForPing(backendUrl, { deadline: waitDeadline, intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+    return { backendUrl };
+  };
+
+  const migrate = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
+    if (!opts.wait) return;
+    const backendUrl = endpointsFor(bundleByName(input.bundle)).backend;
+    out.progress('Triggering the database migration');
+    await runMigration(backendUrl, { deadline: Math.max(waitDeadline, Date.now() + 5000), intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+  };
+
+  const persist = async ({ input }: { input: DeployLocalContext }) => {
+    mysqlUnpublished = input.plan.mysqlUnpublished;
+    await persistState({ status: 'complete', deployedAt: opts.mode === 'deploy' ? new Date().toISOString() : (previous?.deployedAt ?? new Date().toISOString()) }, undefined, input.plan);
+  };
+
+  let firstClass: Classification | undefined;
+  const reportDetected = ({ context }: { context: DeployLocalContext }) => {
+    // After a retry, the retry's own failure belongs to the Outcome line, not a second Detected.
+    if (firstClass || !context.classification) return;
+    firstClass = context.classification;
+    report.push({ label: 'detected', text: detectedText(context.classification) });
+  };
+  const reportRepair = ({ context }: { context: DeployLocalContext }) => {
+    if (context.repair) report.push({ label: 'repair', text: context.repair.description });
+  };
+  const reportRetry = ({ context }: { context: DeployLocalContext }) => {
+    report.push({ label: 'retry', text: `starting the stack again on the ${context.plan.bundle} bundle${context.plan.mysqlUnpublished ? ' without publishing MySQL' : ''}` });
+  };
+
+  const machine = deployLocalMachine.provide({
+    actors: {
+      prepare: fromPromise(prepare),
+      composeUp: fromPromise(composeUp),
+      classify: fromPromise(classifyActor),
+      repair: fromPromise(repair),
+      waitHealthy: fromPromise(waitHealthy),
+      migrate: fromPromise(migrate),
+      persist: fromPromise(persist),
+    },
+    actions: { reportDetected, reportRepair, reportRetry },
+  });
+
+  const input: DeployLocalInput = { mode: opts.mode, source: opts.source, bundle: startBundle, mysqlUnpublished };
+  const actorOptions: { input: DeployLocalInput; inspect?: unknown } = { input };
+  opts.inspect?.(actorOptions);
+  const actor = createActor(machine, actorOptions as { input: DeployLocalInput });
+  actor.start();
+  const onAbort = () => actor.stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let snapshot;
+  try {
+    snapshot = await waitFor(actor, (s) => s.status === 'done', signal ? { signal } : {});
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  out.done();
+  if (inputError) throw inputError;
+  const context = snapshot.context;
+  const ok = snapshot.value === 'done';
+  const bundle = context.plan.bundle;
+  const endpoints = endpointsFor(bundleByName(bundle));
+  const recovered = ok && context.repair !== undefined;
+  const summary: RunSummary = {
+    flow: opts.mode === 'deploy' ? 'deploy-local' : 'start-local',
+    attempts: context.attempts,
+    outcome: ok ? (recovered ? 'recovered' : 'ok') : 'failed',
+    detail: '',
+  };
+  if (context.classification) summary.last = context.classification;
+  if (firstClass) summary.first = firstClass;
+  if (context.repair) summary.repair = { id: context.repair.repair, description: context.repair.description };
+
+  let failure: LocalFlowResult['failure'];
+  if (ok) {
+    summary.detail = `DevLake is healthy at ${endpoints.backend}`;
+    if (recovered) report.push({ label: 'outcome', text: `recovered — ${summary.detail}` });
+  } else {
+    const c = context.classification;
+    const declined = context.repairDeclined ?? (c ? declineReason(c, context) : undefined);
+    if (declined !== undefined) summary.repairDeclined = declined;
+    if (c && !report.some((l) => l.label === 'repair')) report.push({ label: 'repair', text: declinedText(declined ?? 'no automatic repair for this failure') });
+    const message = c ? c.failure.message : (context.failure?.message ?? 'unknown failure');
+    const remediation = c ? c.remediation : 'Re-run with DEBUG=1 for details.';
+    summary.detail = `${c ? c.title : 'failed'}: ${oneLine(message)}`;
+    report.push({ label: 'outcome', text: `failed — ${summary.detail}. Next: ${remediation}` });
+    failure = { classId: c?.classId ?? 'unknown', message, remediation };
+  }
+  const record = buildRecord(summary);
+  if (record) {
+    const state = await readLocalState(dir).catch(() => undefined);
+    if (state) stateFile = await writeLocalState(dir, appendHistory(state, record)).catch(() => stateFile);
+  }
+  // The report's order is fixed: Detected, Repair, Retry, Outcome.
+  const order = ['detected', 'repair', 'retry', 'outcome'];
+  report.sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label));
+  return {
+    outcome: summary.outcome,
+    ...(ok ? { endpoints } : {}),
+    bundle,
+    source: opts.mode === 'deploy' ? opts.source : ((currentState.source ?? previous?.source ?? 'custom') as LocalFlowOptions['source']),
+    ...(version ? { version } : {}),
+    ...(record ? { record } : {}),
+    report,
+    ...(failure ? { failure } : {}),
+    ...(stateFile ? { stateFile } : {}),
+    context,
+  };
+}
+
+/** Why no repair was applied, in the words of the `Repair:` line. */
+export function declineReason(c: Classification, context: DeployLocalContext): string {
+  if (c.repair === null) return 'no automatic repair for this failure';
+  if (context.input.source === 'custom') {
+    return 'custom deploys keep your ports; stop the holder or edit docker-compose.yml';
+  }
+  if (c.repair === 'local.alternate-bundle') {
+    if (context.repair) return 'the one retry was already used';
+    if (context.plan.bundle !== 'default') return 'already on the alternate bundle; stop the holder of the port';
+    return 'the port is not one of the bundle ports; stop the holder or free the port';
+  }
+  return 'the one retry was already used';
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export function formatReport(lines: ReportLine[], paint?: (s: string) => string): string[] {
+  return lines.map((l) => formatReportLine(l, paint));
+}

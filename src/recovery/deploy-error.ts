@@ -1,0 +1,9 @@
+import type { DeployFailure } from './types.js';
+
+/** A failure our own code detects (deadline passed, release missing…), thrown with its facts. */
+export class DeployError extends Error {
+  override readonly name = 'DeployError';
+  constructor(readonly failure: DeployFailure, options?: { cause?: unknown }) {
+    super(failure.message, options);
+  }
+}

@@ -1,0 +1,352 @@
+// Azure failures: ARM error codes (top-level or in the deployment operations' inner details),
+// credential errors, and our own proactive checks' codes. Order matters: first match wins, and the
+// catch-all wrapper classes (invalid template) come last so a specific inner code wins.
+
+import type { FailureSource } from '../types.js';
+import type { TaxonomyRule } from './rule.js';
+
+/** ARM errors come from the SDK ('azure'); our proactive checks report as 'probe'. */
+const AZ: readonly FailureSource[] = ['azure', 'probe'];
+const ARM_TROUBLESHOOTING = 'https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting';
+
+const RESOURCE_GROUP = /\bresourceGroups\/(?<resourceGroup>[^/'"\s]+)/i;
+const LOCATION_QUOTED = /\blocation '(?<location>[\w -]+)'/i;
+const LOCATION_FIELD = /\bLocation: (?<location>[\w-]+)/;
+const VAULT_NAME: readonly RegExp[] = [
+  /\bvaults\/(?<name>[^/'"\s]+)/i,
+  /\b(?:key ?)?vault (?:name )?'(?<name>[^']+)'/i,
+];
+
+const LOGIN_REMEDIATION =
+  'You are not signed in to Azure, or the sign-in expired. Run `az login[[ --tenant {tenant}]]` and re-run ' +
+  '(gh-devlake can start that login for you).';
+
+const SOFT_DELETED_REMEDIATION =
+  'Key Vault {name|(the DevLake vault)} is soft-deleted and still holds its name. Purge it ' +
+  '(`az keyvault purge --name {name|<vault>}`), recover it (`az keyvault recover --name {name|<vault>}`), ' +
+  'or deploy under a new name with `--base-name <new-name>`.';
+
+const MYSQL_REMEDIATION =
+  'Azure Database for MySQL server {name|(the DevLake server)} is stopped. Start it: ' +
+  '`az mysql flexible-server start --name {name|<server>} --resource-group {resourceGroup|<group>}`, then re-run.';
+
+const QUOTA_REMEDIATION =
+  'A subscription quota is exhausted[[ in {location}]]: {detail|see the error message}. Request a quota increase ' +
+  '(Azure portal > Quotas) or deploy to another region.';
+
+const MYSQL_NAME: readonly RegExp[] = [/\bflexibleServers\/(?<name>[^/'"\s]+)/i, /\bserver '(?<name>[^']+)'/i, RESOURCE_GROUP];
+
+const MIGRATION_REMEDIATION =
+  "DevLake's backend answers 428 while its database migration waits or runs. Wait for it to finish, or start it by " +
+  'hand with `GET <backend-url>/proceed-db-migration`, then re-run once `/ping` answers 200.';
+
+export const AZURE_RULES: readonly TaxonomyRule[] = [
+  // ── Sign-in ────────────────────────────────────────────────────────────────
+  {
+    id: 'azure.auth-missing',
+    title: 'not signed in to Azure',
+    match: {
+      sources: ['auth'],
+      codes: ['CredentialUnavailableError', 'AggregateAuthenticationError', 'AuthenticationRequiredError'],
+    },
+    repair: 'azure.login',
+    remediation: LOGIN_REMEDIATION,
+    docs: 'recovery.md#azure-auth-missing',
+    examples: [
+      "DefaultAzureCredential failed to retrieve a token from the included credentials. Attempted credentials: EnvironmentCredential is unavailable. AzureCliCredential: Please run 'az login' from a command prompt to authenticate before using this credential.",
+    ],
+  },
+  {
+    id: 'azure.auth-missing',
+    title: 'signed in to the wrong Azure tenant',
+    match: { sources: ['azure', 'auth'], codes: ['InvalidAuthenticationTokenTenant'] },
+    facts: { extract: [/\bmust match the tenant '(?:https?:\/\/[^/']+\/)?(?<tenant>[^/']+)\/?'/i] },
+    repair: 'azure.login',
+    remediation: LOGIN_REMEDIATION,
+    docs: 'recovery.md#azure-auth-missing',
+    examples: [
+      "The access token is from the wrong issuer 'https://sts.windows.net/11111111-1111-1111-1111-111111111111/'. It must match the tenant 'https://sts.windows.net/22222222-2222-2222-2222-222222222222/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/22222222-2222-2222-2222-222222222222' to get the token.",
+    ],
+  },
+  {
+    id: 'azure.auth-missing',
+    title: 'Azure sign-in expired',
+    match: { sources: ['azure', 'auth'], codes: ['ExpiredAuthenticationToken'] },
+    repair: 'azure.login',
+    remediation: LOGIN_REMEDIATION,
+    docs: 'recovery.md#azure-auth-missing',
+    examples: ["The access token expiry UTC time '3/1/2025 9:14:07 AM' is earlier than current UTC time '3/1/2025 10:02:51 AM'."],
+  },
+  {
+    id: 'azure.auth-missing',
+    title: 'not signed in to Azure',
+    match: { sources: ['azure', 'auth'], patterns: [/\bPlease run 'az login'/i, /\bAADSTS700082\b/] },
+    repair: 'azure.login',
+    remediation: LOGIN_REMEDIATION,
+    docs: 'recovery.md#azure-auth-missing',
+    examples: ['AADSTS700082: The refresh token has expired due to inactivity.'],
+  },
+
+  // ── Resources left in a state we can fix ──────────────────────────────────
+  {
+    id: 'azure.mysql-stopped',
+    title: 'MySQL server stopped',
+    match: { sources: AZ, codes: ['MySqlServerStopped', 'ServerStopped'] },
+    facts: { extract: MYSQL_NAME, fromTarget: { fact: 'name' } },
+    repair: 'azure.start-mysql',
+    remediation: MYSQL_REMEDIATION,
+    docs: 'recovery.md#azure-mysql-stopped',
+    examples: ["MySQL flexible server 'devlake-mysql' is in state 'Stopped'."],
+    note: 'Code `MySqlServerStopped` is reported by our proactive check before deploying.',
+  },
+  {
+    id: 'azure.mysql-stopped',
+    title: 'MySQL server stopped',
+    match: { sources: AZ, codes: ['ServerUnavailableForOperation'], patterns: [/\bin (?:the )?state '?Stopped\b/i] },
+    facts: { extract: MYSQL_NAME, fromTarget: { fact: 'name' } },
+    repair: 'azure.start-mysql',
+    remediation: MYSQL_REMEDIATION,
+    docs: 'recovery.md#azure-mysql-stopped',
+    examples: ["Operation 'Update' is not supported for server 'devlake-mysql' in state 'Stopped'."],
+  },
+  {
+    id: 'azure.keyvault-purge-protected',
+    title: 'Key Vault soft-deleted with purge protection',
+    match: { sources: AZ, codes: ['VaultPurgeProtected'] },
+    facts: {
+      extract: [
+        ...VAULT_NAME,
+        /(?<scheduledPurgeDate>\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)/,
+      ],
+      fromTarget: { fact: 'name' },
+    },
+    repair: null,
+    remediation:
+      'Key Vault {name|(the DevLake vault)} is soft-deleted with purge protection, so it cannot be purged before ' +
+      '{scheduledPurgeDate|its scheduled purge date}. Recover it (`az keyvault recover --name {name|<vault>}`) or ' +
+      'deploy under a new name with `--base-name <new-name>`.',
+    docs: 'recovery.md#azure-keyvault-purge-protected',
+    link: 'https://learn.microsoft.com/azure/key-vault/general/key-vault-recovery',
+    examples: ["Key vault 'devlake-kv' is soft-deleted with purge protection; scheduled purge date 2025-06-01T00:00:00Z."],
+    note: 'Reported by our proactive check (code `VaultPurgeProtected`); the message carries the scheduled purge date.',
+  },
+  {
+    id: 'azure.keyvault-soft-deleted',
+    title: 'Key Vault soft-deleted',
+    match: { sources: AZ, codes: ['VaultSoftDeleted'] },
+    facts: { extract: VAULT_NAME, fromTarget: { fact: 'name' } },
+    repair: 'azure.purge-vault',
+    remediation: SOFT_DELETED_REMEDIATION,
+    docs: 'recovery.md#azure-keyvault-soft-deleted',
+    link: 'https://learn.microsoft.com/azure/key-vault/general/key-vault-recovery',
+    examples: ["Key vault 'devlake-kv' is soft-deleted."],
+    note: 'Code `VaultSoftDeleted` is reported by our proactive check.',
+  },
+  {
+    id: 'azure.keyvault-soft-deleted',
+    title: 'Key Vault soft-deleted',
+    match: { sources: AZ, patterns: [/\balready exists in (?:a )?deleted state\b/i] },
+    facts: { extract: VAULT_NAME, fromTarget: { fact: 'name' } },
+    repair: 'azure.purge-vault',
+    remediation: SOFT_DELETED_REMEDIATION,
+    docs: 'recovery.md#azure-keyvault-soft-deleted',
+    link: 'https://learn.microsoft.com/azure/key-vault/general/key-vault-recovery',
+    examples: [
+      'A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.',
+    ],
+  },
+  {
+    id: 'azure.provider-unregistered',
+    title: 'resource provider not registered',
+    match: {
+      sources: AZ,
+      codes: [
+        'MissingSubscriptionRegistration',
+        'MissingRegistrationForResourceProvider',
+        'SubscriptionNotRegistered',
+        'NoRegisteredProviderFound',
+      ],
+    },
+    facts: {
+      extract: [
+        /\bnamespace '(?<namespace>[\w.]+)'/i,
+        /\bresource provider '(?<namespace>[\w.]+)'/i,
+        /\b(?<namespace>Microsoft\.[A-Za-z]\w*)/,
+      ],
+    },
+    repair: 'azure.register-provider',
+    remediation:
+      'The subscription is not registered for {namespace|the resource provider}. Register it: ' +
+      '`az provider register --namespace {namespace|<namespace>} --wait`, then re-run.',
+    docs: 'recovery.md#azure-provider-unregistered',
+    link: `${ARM_TROUBLESHOOTING}/error-register-resource-provider`,
+    examples: [
+      "The subscription is not registered to use namespace 'Microsoft.DBforMySQL'. See https://aka.ms/rps-not-found for how to register subscriptions.",
+    ],
+  },
+  {
+    id: 'azure.migration-warming',
+    title: 'DevLake migration in progress',
+    match: { codes: ['MigrationWarming'] },
+    repair: 'azure.wait-migration',
+    remediation: MIGRATION_REMEDIATION,
+    docs: 'recovery.md#azure-migration-warming',
+    examples: ['backend answered 428: migration pending'],
+    note: 'Code `MigrationWarming` from any source.',
+  },
+  {
+    id: 'azure.migration-warming',
+    title: 'DevLake migration in progress',
+    match: { sources: ['health'], statusCodes: [428] },
+    repair: 'azure.wait-migration',
+    remediation: MIGRATION_REMEDIATION,
+    docs: 'recovery.md#azure-migration-warming',
+    examples: ['GET https://devlake-backend.example.azurecontainer.io:8080/ping: 428 Precondition Required'],
+    note: 'A health answer of 428 that is not one of the local waits\' deadlines (matched earlier).',
+  },
+
+  // ── No repair: precise advice ──────────────────────────────────────────────
+  {
+    id: 'azure.sku-not-available',
+    title: 'SKU not available in the region',
+    match: { sources: AZ, codes: ['SkuNotAvailable'] },
+    facts: { extract: [/\b(?<sku>Standard_[A-Za-z0-9_]+)/, LOCATION_QUOTED] },
+    repair: null,
+    remediation:
+      'SKU {sku|(the requested one)} is not available[[ in {location}]] for this subscription. Deploy to another region, ' +
+      'or pick a SKU the region offers (`az mysql flexible-server list-skus --location {location|<region>}`).',
+    docs: 'recovery.md#azure-sku-not-available',
+    link: `${ARM_TROUBLESHOOTING}/error-sku-not-available`,
+    examples: [
+      "The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: Standard_B1ms' is currently not available in location 'westeurope'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details.",
+    ],
+  },
+  {
+    id: 'azure.location-restricted',
+    title: 'region restricted for this subscription',
+    match: { sources: AZ, codes: ['LocationIsOfferRestricted', 'ProvisionNotSupportedForRegion'] },
+    facts: { extract: [LOCATION_QUOTED] },
+    repair: null,
+    remediation:
+      'This subscription may not create the resource[[ in {location}]] (a region restriction on its offer). Deploy to ' +
+      'another region, or ask Azure support to enable the region for the subscription.',
+    docs: 'recovery.md#azure-location-restricted',
+    link: `${ARM_TROUBLESHOOTING}/common-deployment-errors`,
+    examples: [
+      "Subscriptions are restricted from provisioning in location 'eastus'. Try again in a different location. For exceptions to this rule please open a support request with Issue type of 'Service and subscription limits'.",
+    ],
+  },
+  {
+    id: 'azure.quota-exceeded',
+    title: 'quota exceeded',
+    match: { sources: AZ, codes: ['QuotaExceeded'] },
+    facts: { extract: [LOCATION_FIELD, LOCATION_QUOTED], detail: true },
+    repair: null,
+    remediation: QUOTA_REMEDIATION,
+    docs: 'recovery.md#azure-quota-exceeded',
+    link: `${ARM_TROUBLESHOOTING}/error-resource-quota`,
+    examples: [
+      'Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: eastus, Current Limit: 4, Current Usage: 4, Additional Required: 2, (Minimum) New Limit Required: 6.',
+    ],
+  },
+  {
+    id: 'azure.quota-exceeded',
+    title: 'quota exceeded',
+    match: { sources: AZ, codes: ['OperationNotAllowed'], patterns: [/\bquota\b/i, /\blimit\b/i] },
+    facts: { extract: [LOCATION_FIELD, LOCATION_QUOTED], detail: true },
+    repair: null,
+    remediation: QUOTA_REMEDIATION,
+    docs: 'recovery.md#azure-quota-exceeded',
+    link: `${ARM_TROUBLESHOOTING}/error-resource-quota`,
+    examples: [
+      'Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota. Additional details - Deployment Model: Resource Manager, Location: westus2, Current Limit: 0, Current Usage: 0, Additional Required: 1.',
+    ],
+    note: '`OperationNotAllowed` counts only when the message speaks of a quota or limit.',
+  },
+  {
+    id: 'azure.authorization-failed',
+    title: 'not authorized',
+    match: { sources: AZ, codes: ['AuthorizationFailed'] },
+    facts: {
+      extract: [/\bclient '(?<principal>[^']+)'/i, /\bperform action '(?<action>[^']+)'/i, /\bover scope '(?<scope>[^']+)'/i],
+    },
+    repair: null,
+    remediation:
+      '{principal|Your identity} may not perform {action|this action}[[ on {scope}]]. Ask a subscription Owner for the ' +
+      'Contributor role (plus User Access Administrator if the deployment assigns roles), then run `az login` again to ' +
+      'refresh the token.',
+    docs: 'recovery.md#azure-authorization-failed',
+    examples: [
+      "The client 'dev@contoso.com' with object id '33333333-3333-3333-3333-333333333333' does not have authorization to perform action 'Microsoft.Resources/deployments/write' over scope '/subscriptions/44444444-4444-4444-4444-444444444444/resourcegroups/rg-devlake/providers/Microsoft.Resources/deployments/devlake' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+    ],
+  },
+  {
+    id: 'azure.policy-disallowed',
+    title: 'blocked by Azure Policy',
+    match: { sources: AZ, codes: ['RequestDisallowedByPolicy'] },
+    facts: {
+      extract: [
+        /\bResource '(?<name>[^']+)' was disallowed by policy/i,
+        /\bReasons: '(?<policy>[^']+)'/i,
+        /"policyAssignment":\s*\{\s*"name":\s*"(?<policy>[^"]+)"/i,
+      ],
+    },
+    repair: null,
+    remediation:
+      'Azure Policy[[ "{policy}"]] blocks {name|a resource of this deployment}. Ask your policy administrator for an ' +
+      'exemption, or deploy to a subscription, region or SKU the policy allows.',
+    docs: 'recovery.md#azure-policy-disallowed',
+    link: `${ARM_TROUBLESHOOTING}/error-policy-requestdisallowedbypolicy`,
+    examples: ["Resource 'devlake-mysql' was disallowed by policy. Reasons: 'Allowed locations'. See error details for policy resource IDs."],
+  },
+  {
+    id: 'azure.deployment-active',
+    title: 'deployment already running',
+    match: { sources: AZ, codes: ['DeploymentActive'] },
+    facts: { extract: [/\bdeployment '(?<name>[^']+)'/i, RESOURCE_GROUP] },
+    repair: null,
+    remediation:
+      'Deployment {name|(a previous one)} is still running in this resource group. Wait for it to finish, or cancel it ' +
+      '(`az deployment group cancel --name {name|<deployment>} --resource-group {resourceGroup|<group>}`), then re-run.',
+    docs: 'recovery.md#azure-deployment-active',
+    link: `${ARM_TROUBLESHOOTING}/common-deployment-errors`,
+    examples: [
+      "Unable to edit or replace deployment 'devlake': previous deployment from '3/1/2025 9:00:00 AM' is still active (expiration time is '3/8/2025 9:00:00 AM'). Please see https://aka.ms/arm-deploy for usage details.",
+    ],
+  },
+  {
+    id: 'azure.aci-capacity',
+    title: 'Container Instances capacity',
+    match: {
+      sources: AZ,
+      codes: ['InsufficientCapacity', 'ServiceUnavailable'],
+      about: [/\bMicrosoft\.ContainerInstance\b/i, /\bcontainerGroups?\b/i, /\bcontainer group\b/i, /\bResource requested: '?[\d.]+'? CPU\b/i],
+    },
+    facts: { extract: [LOCATION_QUOTED] },
+    repair: null,
+    remediation:
+      'Azure Container Instances has no capacity for this request[[ in {location}]] right now. Deploy to another region, ' +
+      'or retry later.',
+    docs: 'recovery.md#azure-aci-capacity',
+    examples: [
+      "The requested resource is not available in the location 'westeurope' at this moment. Please retry with a different resource request or in another location. Resource requested: '2' CPU '4' GB memory 'Linux' OS",
+    ],
+    note: 'Only when the failure is about Container Instances (operation, target or message).',
+  },
+  {
+    id: 'azure.invalid-template',
+    title: 'invalid template',
+    match: { sources: AZ, codes: ['InvalidTemplateDeployment', 'InvalidTemplate'] },
+    facts: { innerErrors: true },
+    repair: null,
+    remediation:
+      "The deployment template failed Azure's validation: {innerErrors|see the error message}. Fix the named " +
+      'parameters or resources, then re-run.',
+    docs: 'recovery.md#azure-invalid-template',
+    link: `${ARM_TROUBLESHOOTING}/error-invalid-template`,
+    examples: [
+      "The template deployment 'devlake' is not valid according to the validation procedure. The tracking id is '55555555-5555-5555-5555-555555555555'. See inner errors for details.",
+    ],
+    note: 'Last on purpose: a specific inner code (policy, SKU, quota…) under this wrapper wins.',
+  },
+];

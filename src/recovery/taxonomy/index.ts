@@ -1,0 +1,73 @@
+// The one ordered taxonomy. The classifier walks it top to bottom; the first matching rule wins.
+// Local rules come first (they match only local sources), then Azure's.
+
+import type { ClassId } from '../types.js';
+import { AZURE_RULES } from './azure.js';
+import { LOCAL_RULES } from './local.js';
+import type { TaxonomyRule } from './rule.js';
+
+export type { RuleFacts, RuleMatch, TaxonomyRule } from './rule.js';
+
+export const TAXONOMY: readonly TaxonomyRule[] = Object.freeze([...LOCAL_RULES, ...AZURE_RULES]);
+
+/** What every failure that matches no rule gets. */
+export const UNKNOWN_CLASS = {
+  id: 'unknown',
+  title: 'unrecognised failure',
+  remediation:
+    'gh-devlake does not recognise this failure, so it made no repair. Re-run with DEBUG=1 to see the full error ' +
+    'and how it was classified, and report it with that output.',
+  docs: 'recovery.md#unknown',
+} as const satisfies { id: ClassId; title: string; remediation: string; docs: string };
+
+/**
+ * Every fact name a rule may produce (named groups, fromTarget, derived and copied facts).
+ * Remediation placeholders must use these; the unit tests hold the table to it.
+ */
+export const KNOWN_FACTS = [
+  // copied from the failure
+  'service',
+  'target',
+  'statusCode',
+  'code',
+  'detailCode',
+  // ports
+  'port',
+  'hostIp',
+  'role',
+  'roleLabel',
+  'bundle',
+  // engine
+  'socket',
+  'image',
+  'registry',
+  'platform',
+  'name',
+  'container',
+  'release',
+  // azure
+  'tenant',
+  'namespace',
+  'resourceGroup',
+  'location',
+  'sku',
+  'scheduledPurgeDate',
+  'principal',
+  'action',
+  'scope',
+  'policy',
+  'detail',
+  'innerErrors',
+] as const;
+export type KnownFact = (typeof KNOWN_FACTS)[number];
+
+/** The rules of one class, in table order. */
+export function rulesFor(classId: ClassId): TaxonomyRule[] {
+  return TAXONOMY.filter((r) => r.id === classId);
+}
+
+/** The docs anchor of a class ('recovery.md#local-port-conflict'). */
+export function docsFor(classId: ClassId): string {
+  if (classId === 'unknown') return UNKNOWN_CLASS.docs;
+  return rulesFor(classId)[0]?.docs ?? UNKNOWN_CLASS.docs;
+}

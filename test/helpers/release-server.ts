@@ -1,0 +1,142 @@
+// A stand-in for DevLake's release downloads and the GitHub "latest release" API, on loopback.
+//   GET /<version>/docker-compose.yml   fixture with {{VERSION}} replaced
+//   GET /<version>/env.example          fixture
+//   GET /repos/apache/incubator-devlake/releases/latest   {"tag_name": "<latest>", ...}
+// Point the product at it with `env(server)`: DEVLAKE_RELEASE_BASE_URL and DEVLAKE_GITHUB_API_URL.
+
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { REPO_ROOT, TEST_RELEASE_VERSION } from './images.js';
+
+export const RELEASE_FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'release');
+export const LATEST_RELEASE_PATH = '/repos/apache/incubator-devlake/releases/latest';
+export const RELEASE_FILES = ['docker-compose.yml', 'env.example'] as const;
+export type ReleaseFile = (typeof RELEASE_FILES)[number];
+
+export interface ReleaseServerKnobs {
+  /** Serve an HTML page (200, text/html) instead of these files; `true` = every release file. */
+  html?: boolean | ReleaseFile[];
+  /** Answer every request with this HTTP status, or drop the connection ('reset'). */
+  fail?: number | 'reset';
+  /** Answer only the latest-release API with this status, or drop it ('reset'). */
+  failLatest?: number | 'reset';
+  /** Wait this long before answering anything. */
+  delayMs?: number;
+  /** Replace a release file's text (after {{VERSION}} substitution): for malformed-file tests. */
+  override?: Partial<Record<ReleaseFile, string>>;
+}
+
+export interface ReleaseServerOptions extends ReleaseServerKnobs {
+  /** Versions that exist (default [TEST_RELEASE_VERSION]); others 404. */
+  versions?: string[];
+  /** What the latest-release API names (default: the first version). */
+  latest?: string;
+}
+
+export interface ReleaseServer {
+  /** `http://127.0.0.1:<port>`: files at `${baseUrl}/${version}/docker-compose.yml`. */
+  baseUrl: string;
+  /** GitHub API stand-in: `${apiUrl}/repos/apache/incubator-devlake/releases/latest`. */
+  apiUrl: string;
+  /** Paths requested so far (with query strings), in order. */
+  requests: string[];
+  /** Change knobs while running (merged into the current ones). */
+  configure(knobs: ReleaseServerKnobs & { latest?: string; versions?: string[] }): void;
+  /** The environment the product reads. */
+  env: { DEVLAKE_RELEASE_BASE_URL: string; DEVLAKE_GITHUB_API_URL: string };
+  close(): Promise<void>;
+}
+
+const HTML_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><p>This page is not a release file.</p></body></html>\n';
+
+async function loadFixtures(): Promise<Record<ReleaseFile, string>> {
+  const [compose, env] = await Promise.all(RELEASE_FILES.map((f) => fs.readFile(path.join(RELEASE_FIXTURES_DIR, f), 'utf8')));
+  return { 'docker-compose.yml': compose!, 'env.example': env! };
+}
+
+/** The fixture text for one version, as the server serves it. */
+export async function releaseFileText(file: ReleaseFile, version: string = TEST_RELEASE_VERSION): Promise<string> {
+  return (await loadFixtures())[file].replaceAll('{{VERSION}}', version);
+}
+
+export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promise<ReleaseServer> {
+  const fixtures = await loadFixtures();
+  const state: ReleaseServerOptions & { versions: string[] } = { ...opts, versions: opts.versions ?? [TEST_RELEASE_VERSION] };
+  const requests: string[] = [];
+
+  const send = (res: http.ServerResponse, status: number, type: string, body: string): void => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    res.end(body);
+  };
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const failure = url.pathname === LATEST_RELEASE_PATH ? (state.fail ?? state.failLatest) : state.fail;
+    if (failure === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (typeof failure === 'number') {
+      send(res, failure, 'text/plain; charset=utf-8', `test release server: failing with ${failure}\n`);
+      return;
+    }
+    if (url.pathname === LATEST_RELEASE_PATH) {
+      const tag = state.latest ?? state.versions[0] ?? TEST_RELEASE_VERSION;
+      const body = JSON.stringify({
+        tag_name: tag,
+        name: tag,
+        draft: false,
+        prerelease: false,
+        html_url: `https://example.invalid/apache/incubator-devlake/releases/tag/${tag}`,
+      });
+      send(res, 200, 'application/json; charset=utf-8', body);
+      return;
+    }
+    const m = /^\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    const version = m?.[1] ? decodeURIComponent(m[1]) : undefined;
+    const file = m?.[2] as ReleaseFile | undefined;
+    if (!version || !file || !RELEASE_FILES.includes(file) || !state.versions.includes(version)) {
+      send(res, 404, 'text/plain; charset=utf-8', '404: Not Found\n');
+      return;
+    }
+    if (state.html === true || (Array.isArray(state.html) && state.html.includes(file))) {
+      send(res, 200, 'text/html; charset=utf-8', HTML_PAGE);
+      return;
+    }
+    const text = state.override?.[file] ?? fixtures[file].replaceAll('{{VERSION}}', version);
+    send(res, 200, file.endsWith('.yml') ? 'text/yaml; charset=utf-8' : 'text/plain; charset=utf-8', text);
+  };
+
+  const server = http.createServer((req, res) => {
+    requests.push(req.url ?? '/');
+    if (state.delayMs) setTimeout(() => handle(req, res), state.delayMs);
+    else handle(req, res);
+  });
+  server.keepAliveTimeout = 1;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    baseUrl,
+    apiUrl: baseUrl,
+    requests,
+    env: { DEVLAKE_RELEASE_BASE_URL: baseUrl, DEVLAKE_GITHUB_API_URL: baseUrl },
+    configure(knobs) {
+      Object.assign(state, knobs);
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
