@@ -99,8 +99,9 @@ export const deployLocalMachine = setup({
   },
   guards: {
     /** The class names a repair and this run may use it: custom deploys stay manual. */
-    repairAllowed: ({ context }) => {
-      const c = context.classification;
+    // Guards run before the transition's actions: read the classification from the event.
+    repairAllowed: ({ context, event }) => {
+      const c = outputOf<Classification | undefined>(event);
       if (!c || c.repair === null) return false;
       if (context.input.source === 'custom') return false;
       if (c.repair === 'local.alternate-bundle') {

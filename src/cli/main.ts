@@ -29,6 +29,8 @@ export function buildProgram(io: GlobalIo, setExit: (code: number) => void): Com
   const program = new Command('gh-devlake')
     .description('Deploy Apache DevLake locally with Docker or on Azure, and recover from known deploy failures.')
     .version(VERSION, '-V, --version')
+    // Program options only before the command: `deploy local --version v1.0.1` is the release tag.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText(

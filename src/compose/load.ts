@@ -174,8 +174,15 @@ function parseYamlFile(file: string, text: string, warn: Context['warn']): Loade
     return { file, line, column: col };
   };
   const error = doc.errors[0];
+  if (error?.code === 'MULTIPLE_DOCS') {
+    throw new ComposeError({ ...posOf(error.pos[0]), message: 'a compose file must hold a single YAML document', hint: 'remove the "---" separator, or split the documents into separate files', cause: error });
+  }
   if (error) throw new ComposeError({ ...posOf(error.pos[0]), message: `invalid YAML: ${error.message}`, hint: 'fix the YAML syntax here (indentation, quotes, ":" after keys)', cause: error });
-  for (const w of doc.warnings) warn(posOf(w.pos[0]), w.message);
+  for (const w of doc.warnings) {
+    // An unknown tag (compose's !reset / !override included) would silently change the merge.
+    if (w.code === 'TAG_RESOLVE_FAILED') throw new ComposeError({ ...posOf(w.pos[0]), message: w.message, hint: 'remove the tag; YAML tags such as !reset and !override are not supported' });
+    warn(posOf(w.pos[0]), w.message);
+  }
   if (!isMap(doc.contents)) {
     const at = doc.contents?.range ? posOf(doc.contents.range[0]) : { file };
     throw new ComposeError({ ...at, message: 'a compose file must be a mapping (services:, volumes:, …)', hint: 'start the file with "services:"' });

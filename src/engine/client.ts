@@ -5,7 +5,7 @@
 
 import Docker from 'dockerode';
 import { resolveDockerHostFromProcess, type ResolvedDockerHost } from './docker-host.js';
-import { toEngineError, type EngineErrorContext, type EngineOperation, type EngineError } from './errors.js';
+import { EngineError, toEngineError, type EngineErrorContext, type EngineErrorFacts, type EngineOperation } from './errors.js';
 
 export interface EngineCallContext extends EngineErrorContext {
   signal?: AbortSignal;
@@ -30,9 +30,18 @@ export interface OpenEngineOptions {
   endpoint?: ResolvedDockerHost;
   /** Environment for endpoint resolution (default process.env). Ignored when `endpoint` is given. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Extra docker-modem options (e.g. `timeout`), merged over the endpoint's. */
+  /** Extra docker-modem options, merged over the endpoint's. */
   dockerOptions?: Docker.DockerOptions;
+  /**
+   * Deadline for the engine to start answering one request (docker-modem's connectionTimeout:
+   * until the response headers; streams like pull/build are not cut once they flow). A hung
+   * daemon then fails with syscallCode ETIMEDOUT instead of waiting forever. Default 300 000 ms
+   * (longer than any stop grace period we use); 0 disables.
+   */
+  responseTimeoutMs?: number;
 }
+
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 300_000;
 
 interface PingWithOptions {
   ping(options: { abortSignal?: AbortSignal }): Promise<unknown>;
@@ -42,8 +51,11 @@ class EngineClient implements Engine {
   readonly docker: Docker;
   readonly endpoint: ResolvedDockerHost;
 
-  constructor(endpoint: ResolvedDockerHost, extra: Docker.DockerOptions | undefined) {
+  private readonly responseTimeoutMs: number;
+
+  constructor(endpoint: ResolvedDockerHost, extra: Docker.DockerOptions | undefined, responseTimeoutMs: number) {
     this.endpoint = endpoint;
+    this.responseTimeoutMs = responseTimeoutMs;
     // docker-modem merges its own DOCKER_HOST-derived defaults under ours: clear the
     // connection keys explicitly so the resolved endpoint alone decides.
     this.docker = new Docker({
@@ -52,12 +64,15 @@ class EngineClient implements Engine {
       port: undefined,
       protocol: undefined,
       ...endpoint.options,
+      // Not in @types/dockerode; docker-modem reads it (see OpenEngineOptions.responseTimeoutMs).
+      ...(responseTimeoutMs > 0 ? ({ connectionTimeout: responseTimeoutMs } as Docker.DockerOptions) : {}),
       ...extra,
     });
   }
 
   async call<T>(operation: EngineOperation, fn: (docker: Docker) => Promise<T>, ctx: EngineCallContext = {}): Promise<T> {
     ctx.signal?.throwIfAborted();
+    const started = Date.now();
     try {
       return await fn(this.docker);
     } catch (err) {
@@ -65,6 +80,17 @@ class EngineClient implements Engine {
       const errCtx: EngineErrorContext = {};
       if (ctx.service !== undefined) errCtx.service = ctx.service;
       if (ctx.target !== undefined) errCtx.target = ctx.target;
+      const code = (err as { code?: unknown } | null)?.code;
+      if (this.responseTimeoutMs > 0 && code === 'ECONNRESET' && Date.now() - started >= this.responseTimeoutMs) {
+        // docker-modem destroyed the request at the deadline ("socket hang up").
+        const facts: EngineErrorFacts = {
+          operation,
+          rawMessage: `no answer from the Docker engine at ${this.endpoint.host} within ${this.responseTimeoutMs / 1000} s`,
+          syscallCode: 'ETIMEDOUT',
+          ...errCtx,
+        };
+        throw new EngineError(facts, { cause: err });
+      }
       throw toEngineError(err, operation, errCtx);
     }
   }
@@ -78,7 +104,7 @@ class EngineClient implements Engine {
 /** A client for the resolved endpoint. No I/O besides reading docker's config files. */
 export function openEngine(opts: OpenEngineOptions = {}): Engine {
   const endpoint = opts.endpoint ?? resolveDockerHostFromProcess(opts.env);
-  return new EngineClient(endpoint, opts.dockerOptions);
+  return new EngineClient(endpoint, opts.dockerOptions, opts.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS);
 }
 
 /** True when `err` is an EngineError with one of these HTTP statuses. */

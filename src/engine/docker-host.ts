@@ -232,7 +232,7 @@ export function resolveDockerHost(input: DockerHostInput): ResolvedDockerHost {
 
   const candidates = defaultSocketCandidates(input);
   const found = candidates.find((c) => input.exists(c));
-  const socket = found ?? (candidates[candidates.length - 1] as string);
+  const socket = found ?? candidates.at(-1) ?? '/var/run/docker.sock';
   const isPipe = socket.startsWith('//');
   const host = isPipe ? `npipe://${socket}` : `unix://${socket}`;
   return {

@@ -3,17 +3,16 @@
 // attempt: only those container ids go, and the network/volumes only if nothing of the
 // project is left.
 
+import type Docker from 'dockerode';
 import type { Engine } from './client.js';
 import { abortOpt, hasStatus } from './client.js';
 import type { EngineEventListener } from './events.js';
-import { LABEL_SERVICE } from './labels.js';
+import { LABEL_PROJECT, LABEL_SERVICE, projectFilters } from './labels.js';
 import { listProjectNetworks, removeNetwork } from './network.js';
 import { containerDisplayName } from './ps.js';
 import { settleAll, type ContainerCallContext } from './start.js';
 import { stopContainer } from './stop.js';
 import { listProjectVolumes, removeVolume } from './volume.js';
-import { projectFilters, LABEL_PROJECT } from './labels.js';
-import type Docker from 'dockerode';
 
 /** Remove a container; false when it was already gone. `volumes` also removes its anonymous volumes. */
 export async function removeContainer(

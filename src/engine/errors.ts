@@ -1,6 +1,8 @@
 // Typed failures from the Docker Engine. The recovery classifier reads these; it must
 // get the daemon's own words, not dockerode's "(HTTP code N) …" wrapping.
 
+import { inspect } from 'node:util';
+
 export type EngineOperation =
   | 'connect'
   | 'ping'
@@ -113,7 +115,7 @@ export function toEngineError(err: unknown, operation: EngineOperation, ctx: Eng
       facts.statusCode = e.statusCode;
       facts.rawMessage = daemonMessage(e, e.statusCode);
     } else {
-      facts.rawMessage = typeof e.message === 'string' ? e.message : String(err);
+      facts.rawMessage = typeof e.message === 'string' ? e.message : inspect(err, { breakLength: Infinity });
       // Socket/syscall codes (ENOENT, ECONNREFUSED, EACCES, EAI_AGAIN…), not Node's ERR_* codes.
       if (typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) && !e.code.startsWith('ERR_')) {
         facts.syscallCode = e.code;

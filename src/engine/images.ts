@@ -155,7 +155,8 @@ export async function buildImage(
     throw new EngineError(facts, { cause: err });
   }
   const dockerfile = (spec.dockerfile || 'Dockerfile').split(path.sep).join('/');
-  const buildOpts: Docker.ImageBuildOptions = { t: tag, dockerfile, rm: true, ...abortOpt(opts.signal) };
+  // forcerm: a failed step's intermediate container goes too, like with BuildKit.
+  const buildOpts: Docker.ImageBuildOptions = { t: tag, dockerfile, rm: true, forcerm: true, ...abortOpt(opts.signal) };
   if (Object.keys(spec.args).length > 0) buildOpts.buildargs = { ...spec.args };
   await engine.call(
     'build',

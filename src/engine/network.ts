@@ -48,7 +48,7 @@ export async function ensureNetwork(engine: Engine, project: string, signal?: Ab
         }),
       { target: name, signal },
     );
-    return { name, id: net.id as string, created: true };
+    return { name, id: net.id, created: true };
   } catch (err) {
     // 409: created meanwhile by someone else (CheckDuplicate).
     if (hasStatus(err, 409)) {

@@ -12,7 +12,7 @@
 
 import type { ComposeProject, ServiceSpec } from '../compose/model.js';
 import type { Engine } from './client.js';
-import { containerNameFor, createServiceContainer, imageNameFor } from './create.js';
+import { createServiceContainer, imageNameFor } from './create.js';
 import { removeContainer } from './down.js';
 import type { ContainerAction, EngineEventListener } from './events.js';
 import { serviceConfigHash } from './hash.js';

@@ -79,6 +79,8 @@ interface MatchContext {
   /** Inner details' codes first, then the outer code: a specific inner code beats a generic wrapper. */
   codes: { code: string; detail: number | undefined }[];
   about: string[];
+  /** The failure's and the inner details' targets. */
+  targets: string[];
 }
 
 function contextOf(f: DeployFailure): MatchContext {
@@ -90,10 +92,11 @@ function contextOf(f: DeployFailure): MatchContext {
     if (d.code) codes.push({ code: d.code.toLowerCase(), detail: i });
   });
   if (f.code) codes.push({ code: f.code.toLowerCase(), detail: undefined });
-  const about = [f.operation, f.service, f.target, ...details.map((d) => d.target)]
+  const targets = [f.target, ...details.map((d) => d.target)].filter((s): s is string => typeof s === 'string' && s !== '');
+  const about = [f.operation, f.service]
     .filter((s): s is string => typeof s === 'string' && s !== '')
-    .concat(texts.map((t) => t.text));
-  return { failure: f, details, texts, codes, about };
+    .concat(targets, texts.map((t) => t.text));
+  return { failure: f, details, texts, codes, about, targets };
 }
 
 function matchRule(rule: TaxonomyRule, ctx: MatchContext): Facts | undefined {
@@ -156,12 +159,14 @@ function buildFacts(
   const f = ctx.failure;
   const spec = rule.facts;
 
-  // 1. The match's own named groups: the most specific facts.
-  for (const [name, value] of Object.entries(groups)) put(name, value);
+  // 1. The match's own named groups: the most specific facts. An empty host IP means all interfaces.
+  for (const [name, value] of Object.entries(groups)) put(name, name === 'hostIp' && value === '' ? '0.0.0.0' : value);
 
-  // 2. Extract-only regexes, over the matched text first.
+  // 2. Extract-only regexes, over the matched text first, then the other texts, then the targets.
   if (spec?.extract) {
-    const ordered = [...ctx.texts].sort((a, b) => Number(b.detail === where) - Number(a.detail === where));
+    const ordered = [...ctx.texts]
+      .sort((a, b) => Number(b.detail === where) - Number(a.detail === where))
+      .concat(ctx.targets.map((text) => ({ text, detail: undefined })));
     for (const re of spec.extract) {
       for (const t of ordered) {
         const g = re.exec(t.text)?.groups;
@@ -177,7 +182,7 @@ function buildFacts(
   if (spec?.fromTarget) {
     const { fact, operations } = spec.fromTarget;
     if (!operations || (f.operation !== undefined && operations.includes(f.operation))) {
-      put(fact, (where !== undefined ? ctx.details[where]?.target : undefined) ?? f.target);
+      put(fact, resourceName((where !== undefined ? ctx.details[where]?.target : undefined) ?? f.target));
     }
   }
 
@@ -198,6 +203,12 @@ function buildFacts(
 
   normalizePortFacts(facts);
   return facts;
+}
+
+/** An ARM resource ID names its resource in the last segment; other targets are names already. */
+function resourceName(target: string | undefined): string | undefined {
+  if (target === undefined || !/^\/subscriptions\//i.test(target)) return target;
+  return target.split('/').filter((s) => s !== '').pop();
 }
 
 function copiedFacts(f: DeployFailure, detailCode: string | undefined): Facts {

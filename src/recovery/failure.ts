@@ -59,6 +59,9 @@ function fromUnknown(err: unknown, context: FailureContext): DeployFailure {
     });
   }
 
+  // Our own typed failures (DeployError) carry theirs.
+  if (name === 'DeployError' && isDeployFailure(err.failure)) return normalizeFailure(err.failure);
+
   if (name !== undefined && CREDENTIAL_ERROR_NAMES.includes(name)) {
     return { source: 'auth', code: name, message: messageOf(err) };
   }

@@ -10,6 +10,8 @@ export const REPORT_LABELS = {
   outcome: 'Outcome:',
 } as const;
 
+const LABEL_COLUMN = REPORT_LABELS.detected.length + 1;
+
 export type ReportLabel = keyof typeof REPORT_LABELS;
 
 export interface ReportLine {
@@ -20,9 +22,8 @@ export interface ReportLine {
 /** Labels padded to one column so the four lines read as a block. */
 export function formatReportLine(line: ReportLine, paint: (s: string) => string = (s) => s): string {
   const label = REPORT_LABELS[line.label];
-  const width = Math.max(...Object.values(REPORT_LABELS).map((l) => l.length));
-  // `Retry 1/1:` is the longest label; the others align their text under its text.
-  return `${paint(label)}${' '.repeat(width - label.length + 1)}${line.text}`;
+  // Texts start in one column after `Detected: `; `Retry 1/1:` is one longer and keeps a single space.
+  return `${paint(label)}${' '.repeat(Math.max(1, LABEL_COLUMN - label.length))}${line.text}`;
 }
 
 /** `Detected:` — the class title and its one-line detail. */

@@ -44,19 +44,22 @@ export interface TestImageSpec {
   buildargs: Record<string, string>;
 }
 
-/** The images the tests need, for these release versions (`:latest` goes with the first). */
+/**
+ * The images the tests need, for these release versions. TEST_RELEASE_VERSION is always included
+ * and is what `:latest` names, so extra versions never move `:latest`.
+ */
 export function testImageSpecs(versions: readonly string[] = [TEST_RELEASE_VERSION]): TestImageSpec[] {
-  if (versions.length === 0) throw new Error('testImageSpecs: no versions');
-  const withLatest = [...versions, 'latest'];
+  const all = [...new Set([TEST_RELEASE_VERSION, ...versions])];
+  const withLatest = [...all, 'latest'];
   const specs: TestImageSpec[] = [
     { dir: 'base', tags: [IMAGES.base], buildargs: {} },
     { dir: 'mysql', tags: [IMAGES.mysql], buildargs: {} },
   ];
-  versions.forEach((version, i) => {
+  for (const version of all) {
     const tags = [IMAGES.backend(version)];
-    if (i === 0) tags.push(IMAGES.backend('latest'));
+    if (version === TEST_RELEASE_VERSION) tags.push(IMAGES.backend('latest'));
     specs.push({ dir: 'devlake', tags, buildargs: { DEVLAKE_VERSION: version } });
-  });
+  }
   specs.push({ dir: 'dashboard', tags: withLatest.map((v) => IMAGES.grafana(v)), buildargs: {} });
   specs.push({ dir: 'config-ui', tags: withLatest.map((v) => IMAGES.configUi(v)), buildargs: {} });
   return specs;

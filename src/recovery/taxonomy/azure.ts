@@ -286,7 +286,7 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     match: { sources: AZ, codes: ['RequestDisallowedByPolicy'] },
     facts: {
       extract: [
-        /\bResource '(?<name>[^']+)' was disallowed by policy/i,
+        /\bResource ['`](?<name>[^'`]+)['`] was disallowed by policy/i,
         /\bReasons: '(?<policy>[^']+)'/i,
         /"policyAssignment":\s*\{\s*"name":\s*"(?<policy>[^"]+)"/i,
       ],

@@ -10,6 +10,36 @@ export type { RuleFacts, RuleMatch, TaxonomyRule } from './rule.js';
 
 export const TAXONOMY: readonly TaxonomyRule[] = Object.freeze([...LOCAL_RULES, ...AZURE_RULES]);
 
+/** One title per class, for headings; rules may carry a more precise title for the `Detected:` line. */
+export const CLASS_TITLES: Readonly<Record<Exclude<ClassId, 'unknown'>, string>> = {
+  'local.port-conflict': 'port conflict',
+  'local.mysql-port-conflict': 'MySQL port conflict',
+  'local.port-excluded': 'port in a Windows excluded range',
+  'local.port-unassignable': 'host address not available',
+  'local.port-privileged': 'privileged port on rootless engine',
+  'local.docker-unavailable': 'Docker engine unavailable',
+  'local.image-pull-failed': 'image pull failed',
+  'local.container-name-conflict': 'container name in use',
+  'local.disk-full': 'disk full',
+  'local.health-timeout': 'health check timed out',
+  'local.migration-timeout': 'database migration timed out',
+  'local.release-not-found': 'release not found',
+  'azure.auth-missing': 'not signed in to Azure',
+  'azure.mysql-stopped': 'MySQL server stopped',
+  'azure.keyvault-soft-deleted': 'Key Vault soft-deleted',
+  'azure.keyvault-purge-protected': 'Key Vault soft-deleted with purge protection',
+  'azure.provider-unregistered': 'resource provider not registered',
+  'azure.migration-warming': 'DevLake migration in progress',
+  'azure.sku-not-available': 'SKU not available in the region',
+  'azure.location-restricted': 'region restricted for this subscription',
+  'azure.quota-exceeded': 'quota exceeded',
+  'azure.authorization-failed': 'not authorized',
+  'azure.policy-disallowed': 'blocked by Azure Policy',
+  'azure.deployment-active': 'deployment already running',
+  'azure.aci-capacity': 'Container Instances capacity',
+  'azure.invalid-template': 'invalid template',
+};
+
 /** What every failure that matches no rule gets. */
 export const UNKNOWN_CLASS = {
   id: 'unknown',

@@ -199,7 +199,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
   {
     id: 'local.docker-unavailable',
     title: 'Docker engine not running',
-    match: { sources: ['engine'], codes: ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'] },
+    match: { sources: ['engine'], codes: ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'] },
     facts: { extract: DOCKER_SOCKET },
     repair: null,
     remediation: NOT_RUNNING_REMEDIATION,
@@ -267,6 +267,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
       sources: ['engine'],
       patterns: [
         /\bpull access denied for (?<image>[^\s,]+)/i,
+        /\bfailed to resolve reference "(?<image>[^"]+)": (?:.*\bnot found\b|.*\bpull access denied\b)/i,
         /\bmanifest for (?<image>\S+) not found/i,
         /\bmanifest unknown\b/i,
         /\brepository does not exist or may require 'docker login'/i,
@@ -368,7 +369,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
       "DevLake's database migration did not finish before the deadline. First starts can take minutes: watch " +
       '`docker compose logs devlake` in the deploy directory for progress or an error, then re-run.',
     docs: 'recovery.md#local-migration-timeout',
-    examples: ['migration still running after 600s'],
+    examples: ['Migration still running: http://localhost:8080/version did not become ready within 600 s (last: HTTP 428)'],
     note: 'Reported by our health wait with code `migration-deadline`.',
   },
   {
@@ -380,7 +381,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
       'DevLake did not answer its health check[[ at {target}]] before the deadline. Look at the backend logs ' +
       '(`docker compose logs devlake` in the deploy directory) for the cause, then re-run.',
     docs: 'recovery.md#local-health-timeout',
-    examples: ['GET http://localhost:8080/ping: no answer within 300s'],
+    examples: ['Waiting for the backend: http://localhost:8080/ping did not become ready within 300 s (last: connect ECONNREFUSED 127.0.0.1:8080)'],
     note: 'Reported by our health wait with code `deadline`.',
   },
   {
@@ -391,7 +392,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     repair: null,
     remediation: RELEASE_REMEDIATION,
     docs: 'recovery.md#local-release-not-found',
-    examples: ['GET https://github.com/apache/incubator-devlake/releases/download/v9.9.9/docker-compose.yml: 404 Not Found'],
+    examples: ['https://github.com/apache/incubator-devlake/releases/download/v9.9.9/docker-compose.yml answered HTTP 404'],
     note: 'Reported by our release download: HTTP 404, or code `not-found` / `not-yaml`.',
   },
   {
@@ -402,7 +403,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     repair: null,
     remediation: RELEASE_REMEDIATION,
     docs: 'recovery.md#local-release-not-found',
-    examples: ['docker-compose.yml of v1.0.0-beta1 is not YAML'],
+    examples: ["https://github.com/apache/incubator-devlake/releases/download/v1.0.0-beta1/docker-compose.yml returned HTML, not the release's docker-compose.yml"],
   },
   {
     id: 'local.release-not-found',

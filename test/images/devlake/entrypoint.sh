@@ -8,7 +8,6 @@ trap 'exit 0' TERM INT
 port=${PORT:-8080}
 port=${port#:}
 mkdir -p "${LOGGING_DIR:-/app/logs}" 2>/dev/null
-rm -f /tmp/devlake-migration.started /tmp/devlake-migration.done
 echo "test devlake ${DEVLAKE_VERSION:-dev}: starting (delay ${START_DELAY_SECONDS:-0}s)"
 if [ "${START_DELAY_SECONDS:-0}" != 0 ]; then
   sleep "${START_DELAY_SECONDS}" &

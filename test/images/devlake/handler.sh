@@ -37,6 +37,7 @@ respond() { # status reason body
 
 read -r -t 10 method target _ || exit 0
 clen=0
+chunked=
 while IFS= read -r -t 10 line; do
   line=${line%"$CR"}
   [ -z "$line" ] && break
@@ -45,11 +46,25 @@ while IFS= read -r -t 10 line; do
       clen=${line#*:}
       clen=${clen# }
       ;;
+    [Tt][Rr][Aa][Nn][Ss][Ff][Ee][Rr]-[Ee][Nn][Cc][Oo][Dd][Ii][Nn][Gg]:*[Cc][Hh][Uu][Nn][Kk][Ee][Dd]*)
+      chunked=1
+      ;;
   esac
 done
 case $clen in '' | *[!0-9]*) clen=0 ;; esac
 # Drain a request body so closing the socket does not reset the connection under the client.
-[ "$clen" -gt 0 ] && head -c "$clen" >/dev/null
+if [ -n "$chunked" ]; then
+  while IFS= read -r -t 5 size; do
+    size=${size%"$CR"}
+    size=${size%%;*}
+    case $size in '' | *[!0-9a-fA-F]*) break ;; esac
+    [ $((0x$size)) -eq 0 ] && { read -r -t 5 _; break; }
+    # dd bs=1: exact reads (head's stdio buffering would swallow the next chunk line).
+    dd bs=1 count=$((0x$size + 2)) of=/dev/null 2>/dev/null
+  done
+elif [ "$clen" -gt 0 ]; then
+  head -c "$clen" >/dev/null
+fi
 
 path=${target%%\?*}
 path=${path%/}

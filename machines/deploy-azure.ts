@@ -1,0 +1,555 @@
+// The Azure deploy flow, read top to bottom as the spec:
+//
+//   checkAuth ──────────────────────────────────────────────┐
+//     ↓ error                                                │
+//   classifyAuth → login (repair) → checkAuthAgain ─────────┤
+//                                                            ↓
+//   ensureResourceGroup → writePartialState → preflight → providerGate → vaultGate → mysqlGate → deploy
+//        (each gate: classify the proactive finding → repair → recheck once, or straight on)
+//
+//   deploy ─────────────────────────────────────────────────────────┐
+//     ↓ error                                                         │
+//   inspectDeployment → classifyDeploy → <repair, if allowed and not  │
+//                       already applied on this path> → retryDeploy ──┤
+//                                                         ↓ error     ↓
+//                                  inspectRetry → classifyFinal   waitBackend → migrate ──────────┐
+//                                                     ↓                              ↓ error        │
+//                                                   failed          classifyMigration → waitMigration
+//                                                                       → migrateAgain ───────────┤
+//                                                                                                 ↓
+//                                                                                persist → done
+//
+// The graph is acyclic: no state can be entered twice on one run, so each repair happens at most
+// once and each retry (checkAuthAgain, recheck*, retryDeploy, migrateAgain) at most once — by shape,
+// not by a counter. A repair that has a proactive and a reactive state is guarded by `applied` so the
+// reactive one never repeats what the proactive one did. Bounded waits live inside the actors, each
+// with its deadline. Every effect is a named actor slot provided by src/flows through `provide()`.
+
+import { assign, fromPromise, setup } from 'xstate';
+import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
+
+export interface DeployAzureInput {
+  /** An interactive terminal, not CI: the login repair may prompt. */
+  interactive: boolean;
+  /** The Key Vault name this deployment derives for its resource group (the only one it may purge). */
+  keyVaultName: string;
+  /** The MySQL server name this deployment derives (the only one it may start). */
+  mysqlName: string;
+}
+
+/** Proactive findings of the preflight, one failure per kind (absent: nothing found). */
+export interface PreflightFindings {
+  provider?: DeployFailure;
+  vault?: DeployFailure;
+  mysql?: DeployFailure;
+}
+
+export type FindingKind = keyof PreflightFindings;
+
+export interface AzureRepairOutcome {
+  repair: RepairId;
+  /** Human words for the `Repair:` line. */
+  description: string;
+}
+
+export interface AzureRepairInput {
+  classification: Classification;
+  stage: 'auth' | 'preflight' | 'deploy' | 'migrate';
+}
+
+export interface DeployOutcome {
+  endpoints: { backend: string; grafana: string; configUi: string };
+}
+
+/** A repair that declined carries why (for the `Repair:` line and the record). */
+export interface AzureRepairDeclined {
+  declined: true;
+  reason: string;
+}
+
+export interface DeployAzureContext {
+  input: DeployAzureInput;
+  findings: PreflightFindings;
+  failure?: DeployFailure;
+  classification?: Classification;
+  /** The last repair applied. */
+  repair?: AzureRepairOutcome;
+  repairDeclined?: string;
+  /** Every repair applied on this run, in order. */
+  applied: RepairId[];
+  deployment?: DeployOutcome;
+  /** ARM deployment attempts made; reported, never used to decide. */
+  attempts: number;
+}
+
+/** A named actor slot: typed here, implemented in src/flows. */
+function slot<TOutput, TInput>(name: string) {
+  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`actor '${name}' was not provided`)));
+}
+
+function asFailure(error: unknown): DeployFailure {
+  if (typeof error === 'object' && error !== null && 'source' in error && 'message' in error) return error as DeployFailure;
+  if (typeof error === 'object' && error !== null && 'failure' in error) {
+    const f = (error as { failure?: unknown }).failure;
+    if (typeof f === 'object' && f !== null && 'source' in f && 'message' in f) return f as DeployFailure;
+  }
+  return { source: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+function errorOf(event: { type: string }): unknown {
+  return (event as { error?: unknown }).error;
+}
+function outputOf<T>(event: { type: string }): T {
+  return (event as unknown as { output: T }).output;
+}
+
+/** The facts a guard reads as a string. */
+function fact(c: Classification, name: string): string | undefined {
+  const v = c.facts[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export const deployAzureMachine = setup({
+  types: {
+    input: {} as DeployAzureInput,
+    context: {} as DeployAzureContext,
+  },
+  actors: {
+    checkAuth: slot<void, void>('checkAuth'),
+    classify: slot<Classification, DeployFailure>('classify'),
+    repair: slot<AzureRepairOutcome, AzureRepairInput>('repair'),
+    ensureResourceGroup: slot<void, void>('ensureResourceGroup'),
+    writePartialState: slot<void, void>('writePartialState'),
+    preflight: slot<PreflightFindings, void>('preflight'),
+    /** Run one proactive check again (the retry of a proactive repair); resolves when it is clear. */
+    recheck: slot<string, { kind: FindingKind; classification: Classification }>('recheck'),
+    deploy: slot<DeployOutcome, { attempt: 1 | 2 }>('deploy'),
+    /** Enrich a deployment failure with the inner codes of its failed operations. */
+    inspectDeployment: slot<DeployFailure, DeployFailure>('inspectDeployment'),
+    waitBackend: slot<void, DeployOutcome>('waitBackend'),
+    migrate: slot<void, { endpoints: DeployOutcome['endpoints']; attempt: 1 | 2 }>('migrate'),
+    persist: slot<void, DeployAzureContext>('persist'),
+  },
+  guards: {
+    hasFinding: ({ context }, params: { kind: FindingKind }) => context.findings[params.kind] !== undefined,
+    /**
+     * The class names this repair, this run has not applied it yet, and its own safety rule holds.
+     * `repair` picks which repair state this transition leads to.
+     */
+    repairAllowed: ({ context, event }, params: { repair: RepairId }) => {
+      // Guards run before the transition's actions: the classification is still the event's output.
+      const c = (event as { output?: Classification }).output ?? context.classification;
+      if (!c || c.repair !== params.repair) return false;
+      if (context.applied.includes(params.repair)) return false;
+      switch (params.repair) {
+        case 'azure.login':
+          // Never prompt without a terminal or in CI.
+          return context.input.interactive;
+        case 'azure.purge-vault': {
+          // Only the vault this deployment derives for this resource group; the purge-protected
+          // class carries no repair, so it never gets here.
+          const name = fact(c, 'name') ?? c.failure.target;
+          return c.classId === 'azure.keyvault-soft-deleted' && (name === undefined || name === context.input.keyVaultName);
+        }
+        case 'azure.start-mysql': {
+          const name = fact(c, 'name') ?? c.failure.target;
+          return name === undefined || name === context.input.mysqlName;
+        }
+        case 'azure.register-provider':
+        case 'azure.wait-migration':
+          return true;
+        default:
+          return false;
+      }
+    },
+  },
+  actions: {
+    recordFailure: assign({ failure: ({ event }) => asFailure(errorOf(event)) }),
+    recordInspected: assign({ failure: ({ event }) => outputOf<DeployFailure>(event) }),
+    recordClassification: assign({ classification: ({ event }) => outputOf<Classification>(event) }),
+    recordFindings: assign({ findings: ({ event }) => outputOf<PreflightFindings>(event) }),
+    recordRepair: assign({
+      repair: ({ event }) => outputOf<AzureRepairOutcome>(event),
+      applied: ({ context, event }) => [...context.applied, outputOf<AzureRepairOutcome>(event).repair],
+    }),
+    recordDeclined: assign({
+      repairDeclined: ({ event }) => {
+        const error = errorOf(event);
+        return typeof error === 'object' && error !== null && 'reason' in error ? String((error as AzureRepairDeclined).reason) : asFailure(error).message;
+      },
+    }),
+    recordDeployment: assign({ deployment: ({ event }) => outputOf<DeployOutcome>(event) }),
+    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    // Report hooks: no-ops here, given by the flow's reporter.
+    reportDetected: () => undefined,
+    reportRepair: () => undefined,
+    reportRetry: () => undefined,
+    /** A retry (or recheck) succeeded: the open incident's Outcome line. */
+    reportRecovered: () => undefined,
+    /** The run ended in `failed`: close the open incident (Repair: none / Retry: not attempted / Outcome). */
+    reportFailed: () => undefined,
+    /** The run ended in `done`. */
+    reportDone: () => undefined,
+  },
+}).createMachine({
+  id: 'deploy-azure',
+  context: ({ input }) => ({ input, findings: {}, applied: [], attempts: 0 }),
+  initial: 'checkAuth',
+  states: {
+    // ── Sign-in ──────────────────────────────────────────────────────────────
+    checkAuth: {
+      invoke: {
+        id: 'checkAuth',
+        src: 'checkAuth',
+        onDone: { target: 'ensureResourceGroup' },
+        onError: { target: 'classifyAuth', actions: 'recordFailure' },
+      },
+    },
+    classifyAuth: {
+      invoke: {
+        id: 'classifyAuth',
+        src: 'classify',
+        input: ({ context }) => context.failure!,
+        onDone: [
+          { guard: { type: 'repairAllowed', params: { repair: 'azure.login' } }, target: 'login', actions: ['recordClassification', 'reportDetected'] },
+          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    login: {
+      invoke: {
+        id: 'login',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'auth' as const }),
+        onDone: { target: 'checkAuthAgain', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    checkAuthAgain: {
+      entry: 'reportRetry',
+      invoke: {
+        id: 'checkAuthAgain',
+        src: 'checkAuth',
+        onDone: { target: 'ensureResourceGroup', actions: 'reportRecovered' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+
+    // ── Resource group and the partial state (cleanup works from here on) ─────
+    ensureResourceGroup: {
+      invoke: {
+        id: 'ensureResourceGroup',
+        src: 'ensureResourceGroup',
+        onDone: { target: 'writePartialState' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    writePartialState: {
+      invoke: {
+        id: 'writePartialState',
+        src: 'writePartialState',
+        onDone: { target: 'preflight' },
+        onError: { target: 'failed', actions: 'recordFailure' },
+      },
+    },
+
+    // ── Proactive checks, then one gate per kind (provider → vault → MySQL) ───
+    preflight: {
+      invoke: {
+        id: 'preflight',
+        src: 'preflight',
+        onDone: { target: 'providerGate', actions: 'recordFindings' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    providerGate: {
+      always: [{ guard: { type: 'hasFinding', params: { kind: 'provider' } }, target: 'classifyProvider' }, { target: 'vaultGate' }],
+    },
+    classifyProvider: {
+      invoke: {
+        id: 'classifyProvider',
+        src: 'classify',
+        input: ({ context }) => context.findings.provider!,
+        onDone: [
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.register-provider' } },
+            target: 'registerProvider',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    registerProvider: {
+      invoke: {
+        id: 'registerProvider',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'preflight' as const }),
+        onDone: { target: 'recheckProvider', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    recheckProvider: {
+      entry: 'reportRetry',
+      invoke: {
+        id: 'recheckProvider',
+        src: 'recheck',
+        input: ({ context }) => ({ kind: 'provider' as const, classification: context.classification! }),
+        onDone: { target: 'vaultGate', actions: 'reportRecovered' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    vaultGate: {
+      always: [{ guard: { type: 'hasFinding', params: { kind: 'vault' } }, target: 'classifyVault' }, { target: 'mysqlGate' }],
+    },
+    classifyVault: {
+      invoke: {
+        id: 'classifyVault',
+        src: 'classify',
+        input: ({ context }) => context.findings.vault!,
+        onDone: [
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.purge-vault' } },
+            target: 'purgeVault',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    purgeVault: {
+      invoke: {
+        id: 'purgeVault',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'preflight' as const }),
+        onDone: { target: 'recheckVault', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    recheckVault: {
+      entry: 'reportRetry',
+      invoke: {
+        id: 'recheckVault',
+        src: 'recheck',
+        input: ({ context }) => ({ kind: 'vault' as const, classification: context.classification! }),
+        onDone: { target: 'mysqlGate', actions: 'reportRecovered' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    mysqlGate: {
+      always: [{ guard: { type: 'hasFinding', params: { kind: 'mysql' } }, target: 'classifyMysql' }, { target: 'deploy' }],
+    },
+    classifyMysql: {
+      invoke: {
+        id: 'classifyMysql',
+        src: 'classify',
+        input: ({ context }) => context.findings.mysql!,
+        onDone: [
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.start-mysql' } },
+            target: 'startMysql',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    startMysql: {
+      invoke: {
+        id: 'startMysql',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'preflight' as const }),
+        onDone: { target: 'recheckMysql', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    recheckMysql: {
+      entry: 'reportRetry',
+      invoke: {
+        id: 'recheckMysql',
+        src: 'recheck',
+        input: ({ context }) => ({ kind: 'mysql' as const, classification: context.classification! }),
+        onDone: { target: 'deploy', actions: 'reportRecovered' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+
+    // ── The ARM deployment, with one reactive repair and one retry ────────────
+    deploy: {
+      entry: 'countAttempt',
+      invoke: {
+        id: 'deploy',
+        src: 'deploy',
+        input: () => ({ attempt: 1 as const }),
+        onDone: { target: 'waitBackend', actions: 'recordDeployment' },
+        onError: { target: 'inspectDeployment', actions: 'recordFailure' },
+      },
+    },
+    inspectDeployment: {
+      invoke: {
+        id: 'inspectDeployment',
+        src: 'inspectDeployment',
+        input: ({ context }) => context.failure!,
+        onDone: { target: 'classifyDeploy', actions: 'recordInspected' },
+        // Without the operations, classify what the deployment itself said.
+        onError: { target: 'classifyDeploy' },
+      },
+    },
+    classifyDeploy: {
+      invoke: {
+        id: 'classifyDeploy',
+        src: 'classify',
+        input: ({ context }) => context.failure!,
+        onDone: [
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.register-provider' } },
+            target: 'registerProviderAfterDeploy',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.purge-vault' } },
+            target: 'purgeVaultAfterDeploy',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.start-mysql' } },
+            target: 'startMysqlAfterDeploy',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    registerProviderAfterDeploy: {
+      invoke: {
+        id: 'registerProviderAfterDeploy',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'deploy' as const }),
+        onDone: { target: 'retryDeploy', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    purgeVaultAfterDeploy: {
+      invoke: {
+        id: 'purgeVaultAfterDeploy',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'deploy' as const }),
+        onDone: { target: 'retryDeploy', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    startMysqlAfterDeploy: {
+      invoke: {
+        id: 'startMysqlAfterDeploy',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'deploy' as const }),
+        onDone: { target: 'retryDeploy', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    retryDeploy: {
+      entry: ['countAttempt', 'reportRetry'],
+      invoke: {
+        id: 'retryDeploy',
+        src: 'deploy',
+        input: () => ({ attempt: 2 as const }),
+        onDone: { target: 'waitBackend', actions: ['recordDeployment', 'reportRecovered'] },
+        onError: { target: 'inspectRetry', actions: 'recordFailure' },
+      },
+    },
+    inspectRetry: {
+      invoke: {
+        id: 'inspectRetry',
+        src: 'inspectDeployment',
+        input: ({ context }) => context.failure!,
+        onDone: { target: 'classifyFinal', actions: 'recordInspected' },
+        onError: { target: 'classifyFinal' },
+      },
+    },
+
+    // ── DevLake itself: backend up, then the migration (one bounded wait) ─────
+    waitBackend: {
+      invoke: {
+        id: 'waitBackend',
+        src: 'waitBackend',
+        input: ({ context }) => context.deployment!,
+        onDone: { target: 'migrate' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    migrate: {
+      invoke: {
+        id: 'migrate',
+        src: 'migrate',
+        input: ({ context }) => ({ endpoints: context.deployment!.endpoints, attempt: 1 as const }),
+        onDone: { target: 'persist' },
+        onError: { target: 'classifyMigration', actions: 'recordFailure' },
+      },
+    },
+    classifyMigration: {
+      invoke: {
+        id: 'classifyMigration',
+        src: 'classify',
+        input: ({ context }) => context.failure!,
+        onDone: [
+          {
+            guard: { type: 'repairAllowed', params: { repair: 'azure.wait-migration' } },
+            target: 'waitMigration',
+            actions: ['recordClassification', 'reportDetected'],
+          },
+          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        ],
+        onError: { target: 'failed' },
+      },
+    },
+    waitMigration: {
+      invoke: {
+        id: 'waitMigration',
+        src: 'repair',
+        input: ({ context }) => ({ classification: context.classification!, stage: 'migrate' as const }),
+        onDone: { target: 'migrateAgain', actions: ['recordRepair', 'reportRepair'] },
+        onError: { target: 'failed', actions: 'recordDeclined' },
+      },
+    },
+    migrateAgain: {
+      entry: 'reportRetry',
+      invoke: {
+        id: 'migrateAgain',
+        src: 'migrate',
+        input: ({ context }) => ({ endpoints: context.deployment!.endpoints, attempt: 2 as const }),
+        onDone: { target: 'persist', actions: 'reportRecovered' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+    persist: {
+      invoke: {
+        id: 'persist',
+        src: 'persist',
+        input: ({ context }) => context,
+        onDone: { target: 'done' },
+        onError: { target: 'failed', actions: 'recordFailure' },
+      },
+    },
+
+    /** Classification for the report only: from here there is no way to a repair. */
+    classifyFinal: {
+      invoke: {
+        id: 'classifyFinal',
+        src: 'classify',
+        input: ({ context }) => context.failure!,
+        onDone: { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        onError: { target: 'failed' },
+      },
+    },
+    done: { type: 'final', entry: 'reportDone' },
+    failed: { type: 'final', entry: 'reportFailed' },
+  },
+  output: ({ context }) => context,
+});
+
+export type DeployAzureMachine = typeof deployAzureMachine;

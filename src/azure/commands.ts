@@ -1,0 +1,368 @@
+// The Azure commands: deploy (the recovering flow), start, stop, status and cleanup, through the
+// SDK. Each returns the process exit code: 0 ok, 1 failed, 2 usage error. `--json` prints one
+// document. The Azure SDK loads only inside these functions (dynamic import in src/azure/arm.ts).
+
+import path from 'node:path';
+import type { Output } from '../cli/output.js';
+import { readAzureState, removeAzureState, type AzureState } from '../devlake/state.js';
+import { classify } from '../recovery/classify.js';
+import { toDeployFailure } from '../recovery/failure.js';
+import { DeployError } from '../recovery/deploy-error.js';
+import { formatReportLine } from '../recovery/report.js';
+import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from '../flows/deploy-azure.js';
+import { baseNameProblem, resourceGroupProblem } from './names.js';
+import { defaultAzureContext, type AzureContext, type AzureContextFactory } from './context.js';
+import { confirmOnTerminal, isInteractive } from './login.js';
+import {
+  checkToken,
+  containerGroup,
+  deleteResourceGroup,
+  mysqlState,
+  openArm,
+  resourceGroupExists,
+  startContainerGroup,
+  startMysql,
+  stopContainerGroup,
+  stopMysql,
+  type ArmClients,
+} from './arm.js';
+import { API_VERSIONS } from './template.js';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** `deploy azure` flags (commander's camelCase names). */
+export interface DeployAzureOptions {
+  resourceGroup: string;
+  location: string;
+  subscription?: string;
+  baseName?: string;
+  /** Use the official images. The custom-image path (ACR build and push) is not implemented. */
+  official?: boolean;
+  repoUrl?: string;
+  skipImageBuild?: boolean;
+  version?: string;
+  dir?: string;
+  yes?: boolean;
+  json?: boolean;
+  inspect?: boolean;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface AzureStateCommandOptions {
+  dir?: string;
+  json?: boolean;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface CleanupAzureOptions extends AzureStateCommandOptions {
+  /** Delete the resources but keep the resource group. */
+  keepResourceGroup?: boolean;
+  /** Do not ask (required without a terminal). */
+  force?: boolean;
+}
+
+/** What the commands take from the world (tests inject the fake ARM's context). */
+export interface AzureCommandDeps extends AzureFlowDeps {
+  context?: AzureContextFactory;
+}
+
+function usage(out: Output, message: string): number {
+  if (out.json) out.document({ ok: false, error: 'usage', message });
+  else out.note(`error: ${message}`);
+  return EXIT_USAGE;
+}
+
+// ── deploy azure ──────────────────────────────────────────────────────────────
+
+export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {
+  const env = opts.env ?? process.env;
+  if (!opts.resourceGroup) return usage(out, '--resource-group is required');
+  if (!opts.location) return usage(out, '--location is required');
+  const rgProblem = resourceGroupProblem(opts.resourceGroup);
+  if (rgProblem) return usage(out, `--resource-group ${rgProblem}`);
+  const baseName = opts.baseName ?? 'devlake';
+  const baseProblem = baseNameProblem(baseName);
+  if (baseProblem) return usage(out, `--base-name ${baseProblem}`);
+  if (!opts.official) {
+    return usage(
+      out,
+      'building custom images into a new Azure Container Registry is not supported by this version; deploy the official DevLake images with --official',
+    );
+  }
+  if (opts.repoUrl || opts.skipImageBuild) return usage(out, '--repo-url and --skip-image-build apply to custom images only; drop them with --official');
+  const location = opts.location.toLowerCase().replace(/\s+/g, '');
+
+  let result: AzureFlowResult;
+  try {
+    result = await runAzureFlow(
+      {
+        resourceGroup: opts.resourceGroup,
+        location,
+        ...(opts.subscription ? { subscription: opts.subscription } : {}),
+        baseName,
+        version: opts.version ?? 'latest',
+        dir: opts.dir ?? '.',
+        yes: Boolean(opts.yes),
+        env,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
+      out,
+      deps,
+    );
+  } finally {
+    out.done();
+  }
+
+  if (out.json) {
+    out.document({
+      ok: result.outcome !== 'failed',
+      outcome: result.outcome,
+      method: 'azure',
+      resourceGroup: result.resourceGroup,
+      region: location,
+      subscriptionId: result.subscriptionId ?? null,
+      suffix: result.names.suffix,
+      resources: { keyVault: result.names.keyVault, mysql: result.names.mysql, containers: [result.names.backend, result.names.grafana, result.names.configUi], acr: null },
+      endpoints: result.endpoints ?? null,
+      attempts: result.attempts,
+      report: result.incidents.map((i) => i.lines.map((l) => formatReportLine(l))),
+      records: result.incidents.map((i) => i.record),
+      recovery: result.incidents.length > 0 ? result.incidents[result.incidents.length - 1]?.record : null,
+      failure: result.failure ?? null,
+      stateFile: result.stateFile ?? null,
+    });
+  } else {
+    for (const incident of result.incidents) {
+      for (const l of incident.lines) out.line(formatReportLine(l, (s) => out.bold(s)));
+      out.line();
+    }
+    if (result.outcome !== 'failed' && result.endpoints) {
+      out.line(out.green(result.outcome === 'recovered' ? 'DevLake is deployed on Azure (recovered).' : 'DevLake is deployed on Azure.'));
+      out.line(`  Backend API: ${result.endpoints.backend}`);
+      out.line(`  Config UI:   ${result.endpoints.configUi}`);
+      out.line(`  Grafana:     ${result.endpoints.grafana}`);
+      if (result.stateFile) out.line(`State saved to ${path.relative(process.cwd(), result.stateFile) || result.stateFile}`);
+      out.line(`Secrets (MySQL password, ENCRYPTION_SECRET) are in Key Vault ${result.names.keyVault}.`);
+    } else {
+      out.line(out.red(`Azure deploy failed${result.failure ? `: ${result.failure.message}` : ''}`));
+      if (result.failure && result.incidents.length === 0) out.line(`Next: ${result.failure.remediation}`);
+      if (result.stateFile) out.line(`Partial state in ${path.relative(process.cwd(), result.stateFile) || result.stateFile}; \`gh-devlake cleanup --azure\` removes what was created.`);
+    }
+  }
+  return result.outcome === 'failed' ? EXIT_FAILED : EXIT_OK;
+}
+
+// ── helpers for the state-file commands ───────────────────────────────────────
+
+interface Opened {
+  state: AzureState;
+  arm: ArmClients;
+  ctx: AzureContext;
+}
+
+/** Read the state file and connect; on failure print a classified error and return an exit code. */
+async function openFromState(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps): Promise<Opened | number> {
+  const dir = path.resolve(opts.dir ?? '.');
+  let state: AzureState | undefined;
+  try {
+    state = await readAzureState(dir);
+  } catch (err) {
+    return fail(out, err, 'state.read');
+  }
+  if (!state) return usage(out, `no .devlake-azure.json in ${dir}; run \`gh-devlake deploy azure\` first (or pass --dir)`);
+  try {
+    const ctx = await (deps.context ?? defaultAzureContext)({ subscription: state.subscriptionId, env: opts.env ?? process.env });
+    await checkToken(ctx, opts.signal).catch((err: unknown) => {
+      throw new DeployError(toDeployFailure(err, { source: 'auth', operation: 'credential.getToken' }), { cause: err });
+    });
+    const arm = await openArm(ctx, state.subscriptionId);
+    return { state, arm, ctx };
+  } catch (err) {
+    return fail(out, err, 'connect');
+  }
+}
+
+function fail(out: Output, err: unknown, operation: string, extra: Record<string, unknown> = {}): number {
+  const failure = toDeployFailure(err, { source: 'azure', operation });
+  const c = classify(failure);
+  if (out.json) out.document({ ok: false, ...extra, classId: c.classId, message: c.failure.message, remediation: c.remediation });
+  else {
+    out.line(out.red(`error: ${c.title} — ${c.failure.message.replace(/\s+/g, ' ').trim()}`));
+    out.line(`Next: ${c.remediation}`);
+  }
+  return EXIT_FAILED;
+}
+
+// ── start / stop ──────────────────────────────────────────────────────────────
+
+export async function startAzure(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {
+  const opened = await openFromState(opts, out, deps);
+  if (typeof opened === 'number') return opened;
+  const { state, arm } = opened;
+  const done: string[] = [];
+  try {
+    const s = await mysqlState(arm, state.resourceGroup, state.resources.mysql);
+    if (s !== undefined && s.toLowerCase() === 'stopped') {
+      out.progress(`Starting MySQL server ${state.resources.mysql}`);
+      await startMysql(arm, state.resourceGroup, state.resources.mysql, opts.signal);
+      done.push(`MySQL server ${state.resources.mysql} started`);
+    }
+    for (const name of state.resources.containers) {
+      out.progress(`Starting container group ${name}`);
+      await startContainerGroup(arm, state.resourceGroup, name, opts.signal);
+      done.push(`container group ${name} started`);
+    }
+  } catch (err) {
+    out.done();
+    return fail(out, err, 'start', { done });
+  }
+  out.done();
+  if (out.json) out.document({ ok: true, resourceGroup: state.resourceGroup, done, endpoints: state.endpoints ?? null });
+  else {
+    for (const d of done) out.line(d);
+    if (state.endpoints?.backend) out.line(`Backend API: ${state.endpoints.backend}`);
+  }
+  return EXIT_OK;
+}
+
+export async function stopAzure(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {
+  const opened = await openFromState(opts, out, deps);
+  if (typeof opened === 'number') return opened;
+  const { state, arm } = opened;
+  const done: string[] = [];
+  try {
+    for (const name of state.resources.containers) {
+      const g = await containerGroup(arm, state.resourceGroup, name);
+      if (!g.exists) continue;
+      out.progress(`Stopping container group ${name}`);
+      await stopContainerGroup(arm, state.resourceGroup, name);
+      done.push(`container group ${name} stopped`);
+    }
+    const s = await mysqlState(arm, state.resourceGroup, state.resources.mysql);
+    if (s !== undefined && s.toLowerCase() === 'ready') {
+      out.progress(`Stopping MySQL server ${state.resources.mysql}`);
+      await stopMysql(arm, state.resourceGroup, state.resources.mysql, opts.signal);
+      done.push(`MySQL server ${state.resources.mysql} stopped (Azure starts a stopped server again after 30 days)`);
+    }
+  } catch (err) {
+    out.done();
+    return fail(out, err, 'stop', { done });
+  }
+  out.done();
+  if (out.json) out.document({ ok: true, resourceGroup: state.resourceGroup, done });
+  else for (const d of done) out.line(d);
+  return EXIT_OK;
+}
+
+// ── status ────────────────────────────────────────────────────────────────────
+
+async function ping(url: string | undefined): Promise<number | string> {
+  if (!url) return 'no endpoint';
+  try {
+    const res = await fetch(`${url.replace(/\/$/, '')}/ping`, { signal: AbortSignal.timeout(5000) });
+    await res.body?.cancel().catch(() => undefined);
+    return res.status;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    return cause?.code ?? 'no answer';
+  }
+}
+
+export async function statusAzure(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {
+  const opened = await openFromState(opts, out, deps);
+  if (typeof opened === 'number') return opened;
+  const { state, arm } = opened;
+  try {
+    const mysql = await mysqlState(arm, state.resourceGroup, state.resources.mysql);
+    const groups = [];
+    for (const name of state.resources.containers) groups.push(await containerGroup(arm, state.resourceGroup, name));
+    const backend = await ping(state.endpoints?.backend);
+    const healthy = backend === 200;
+    if (out.json) {
+      out.document({
+        ok: true,
+        method: 'azure',
+        status: state.status ?? 'complete',
+        resourceGroup: state.resourceGroup,
+        region: state.region,
+        subscriptionId: state.subscriptionId,
+        deployedAt: state.deployedAt ?? null,
+        endpoints: state.endpoints ?? null,
+        mysql: { name: state.resources.mysql, state: mysql ?? 'absent' },
+        containers: groups.map((g) => ({ name: g.name, state: g.exists ? (g.state ?? 'unknown') : 'absent' })),
+        backend: { ping: backend, healthy },
+      });
+    } else {
+      out.line(`Azure deployment in ${state.resourceGroup} (${state.region}, subscription ${state.subscriptionId})${state.status === 'incomplete' ? ' — incomplete (the deploy did not finish)' : ''}`);
+      out.line(`  MySQL ${state.resources.mysql}: ${mysql ?? 'absent'}`);
+      for (const g of groups) out.line(`  Container group ${g.name}: ${g.exists ? (g.state ?? 'unknown') : 'absent'}`);
+      if (state.endpoints?.backend) out.line(`  Backend API ${state.endpoints.backend}: ${healthy ? out.green('healthy') : out.yellow(`not healthy (${String(backend)})`)}`);
+      if (state.endpoints?.configUi) out.line(`  Config UI:  ${state.endpoints.configUi}`);
+      if (state.endpoints?.grafana) out.line(`  Grafana:    ${state.endpoints.grafana}`);
+    }
+    return EXIT_OK;
+  } catch (err) {
+    return fail(out, err, 'status');
+  }
+}
+
+// ── cleanup ───────────────────────────────────────────────────────────────────
+
+export async function cleanupAzure(opts: CleanupAzureOptions, out: Output, deps: AzureCommandDeps & { confirm?: (q: string) => Promise<boolean> } = {}): Promise<number> {
+  const env = opts.env ?? process.env;
+  const dir = path.resolve(opts.dir ?? '.');
+  if (!opts.force) {
+    const interactive = deps.interactive ?? isInteractive(env);
+    if (!interactive) return usage(out, 'cleanup --azure deletes Azure resources; pass --force to confirm (there is no terminal to ask)');
+  }
+  const opened = await openFromState(opts, out, deps);
+  if (typeof opened === 'number') return opened;
+  const { state, arm } = opened;
+  const what = opts.keepResourceGroup
+    ? `the DevLake resources in resource group ${state.resourceGroup} (the group stays)`
+    : `resource group ${state.resourceGroup} and everything in it`;
+  if (!opts.force) {
+    const ok = await (deps.confirm ?? confirmOnTerminal)(`Delete ${what}?`);
+    if (!ok) {
+      out.line('Nothing deleted.');
+      return EXIT_OK;
+    }
+  }
+  const deleted: string[] = [];
+  try {
+    if (opts.keepResourceGroup) {
+      const sub = `/subscriptions/${state.subscriptionId}/resourceGroups/${state.resourceGroup}/providers`;
+      const targets: [string, string][] = [
+        ...state.resources.containers.map((c): [string, string] => [`${sub}/Microsoft.ContainerInstance/containerGroups/${c}`, API_VERSIONS.containerGroups]),
+        [`${sub}/Microsoft.DBforMySQL/flexibleServers/${state.resources.mysql}`, API_VERSIONS.mysql],
+        [`${sub}/Microsoft.KeyVault/vaults/${state.resources.keyVault}`, API_VERSIONS.vaults],
+      ];
+      for (const [id, apiVersion] of targets) {
+        out.progress(`Deleting ${id.split('/').slice(-2).join('/')}`);
+        // The SDK puts the id after the endpoint's slash: without its own leading slash the URL stays canonical.
+        await arm.resources.resources.beginDeleteByIdAndWait(id.replace(/^\//, ''), apiVersion, arm.pollIntervalMs !== undefined ? { updateIntervalInMs: arm.pollIntervalMs } : {});
+        deleted.push(id.split('/').pop() ?? id);
+      }
+    } else if (await resourceGroupExists(arm, state.resourceGroup)) {
+      out.progress(`Deleting resource group ${state.resourceGroup} (this takes a few minutes)`);
+      await deleteResourceGroup(arm, state.resourceGroup, opts.signal);
+      deleted.push(state.resourceGroup);
+    }
+  } catch (err) {
+    out.done();
+    return fail(out, err, 'cleanup', { deleted });
+  }
+  out.done();
+  await removeAzureState(dir);
+  if (out.json) out.document({ ok: true, resourceGroup: state.resourceGroup, keptResourceGroup: Boolean(opts.keepResourceGroup), deleted, stateFileRemoved: true });
+  else {
+    out.line(deleted.length > 0 ? `Deleted ${deleted.join(', ')}.` : `Resource group ${state.resourceGroup} was already gone.`);
+    if (!opts.keepResourceGroup) out.line('Key Vault is now soft-deleted; the next deploy with the same resource group purges it (its name is derived).');
+    out.line(`Removed ${path.join(dir, '.devlake-azure.json')}.`);
+  }
+  return EXIT_OK;
+}

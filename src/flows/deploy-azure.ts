@@ -1,0 +1,703 @@
+// The Azure deploy flow: the deploy-azure machine with its actors provided.
+// A failure's journey: SDK error → DeployFailure (src/recovery/failure) → inner codes from the
+// deployment's operations (src/azure/arm) → class (src/recovery/classify) → repair (here) →
+// four report lines per incident (src/recovery/report) → state-file history.
+
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { createActor, fromPromise, waitFor } from 'xstate';
+import {
+  deployAzureMachine,
+  type AzureRepairInput,
+  type AzureRepairOutcome,
+  type DeployAzureContext,
+  type DeployAzureInput,
+  type DeployOutcome,
+  type FindingKind,
+  type PreflightFindings,
+} from '../../machines/deploy-azure.js';
+import { classify } from '../recovery/classify.js';
+import { toDeployFailure } from '../recovery/failure.js';
+import { DeployError } from '../recovery/deploy-error.js';
+import { buildRecord, declinedText, detectedText, formatReportLine, type ReportLine, type RunSummary } from '../recovery/report.js';
+import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../recovery/types.js';
+import { appendAzureHistory, readAzureState, writeAzureState, type AzureState } from '../devlake/state.js';
+import type { Output } from '../cli/output.js';
+import { azureNames, officialImages, type AzureNames } from '../azure/names.js';
+import { generateSecrets, redact, type DeploySecrets } from '../azure/secrets.js';
+import { buildTemplate, OUTPUTS } from '../azure/template.js';
+import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../azure/context.js';
+import {
+  checkToken,
+  deletedVault,
+  deployTemplate,
+  ensureResourceGroup,
+  failedOperations,
+  mysqlState,
+  openArm,
+  purgeDeletedVault,
+  registerProvider,
+  startMysql,
+  unregisteredProviders,
+  type ArmClients,
+} from '../azure/arm.js';
+import { triggerMigration, waitForBackend, waitForMigration } from '../azure/backend.js';
+import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, type LoginFn } from '../azure/login.js';
+
+/** Resource providers an official-images deployment needs. */
+export const REQUIRED_PROVIDERS = ['Microsoft.KeyVault', 'Microsoft.DBforMySQL', 'Microsoft.ContainerInstance'] as const;
+
+export interface AzureTimeouts {
+  /** Provider registration, until 'Registered'. */
+  providerMs: number;
+  /** MySQL start, until 'Ready'. */
+  mysqlMs: number;
+  /** Backend's first answer on /ping after the deployment. */
+  backendMs: number;
+  /** The migration wait (the azure.migration-warming repair). */
+  migrationMs: number;
+  /** Interval of our own polls (provider state, MySQL state, backend). */
+  pollMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: AzureTimeouts = {
+  providerMs: 300_000,
+  mysqlMs: 600_000,
+  backendMs: 900_000,
+  migrationMs: 300_000,
+  pollMs: 5_000,
+};
+
+export interface AzureFlowOptions {
+  resourceGroup: string;
+  location: string;
+  subscription?: string;
+  baseName: string;
+  version: string;
+  dir: string;
+  /** Skip the login question (the login itself still needs a terminal). */
+  yes: boolean;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  inspect?: (actorOptions: { inspect?: unknown }) => void;
+}
+
+/** What the product takes from the world, injectable (tests: fake ARM, test credential). */
+export interface AzureFlowDeps {
+  context?: AzureContextFactory;
+  login?: LoginFn;
+  /** Whether the login repair may prompt (default: TTY on stdin and stderr, and CI not 'true'). */
+  interactive?: boolean;
+  confirm?: (question: string) => Promise<boolean>;
+  timeouts?: Partial<AzureTimeouts>;
+  /** Secrets to use instead of fresh ones (tests, to look for them in every output). */
+  secrets?: DeploySecrets;
+}
+
+/** One failure met on the run and what was done about it: exactly four report lines. */
+export interface AzureIncident {
+  classId: string;
+  repair: RepairId | null;
+  outcome: 'recovered' | 'failed';
+  lines: ReportLine[];
+  record: RecoveryRecord;
+}
+
+export interface AzureFlowResult {
+  outcome: 'ok' | 'recovered' | 'failed';
+  resourceGroup: string;
+  subscriptionId?: string;
+  names: AzureNames;
+  endpoints?: DeployOutcome['endpoints'];
+  incidents: AzureIncident[];
+  /** The report lines of every incident, in order. */
+  report: ReportLine[];
+  failure?: { classId: string; message: string; remediation: string };
+  stateFile?: string;
+  attempts: number;
+  context: DeployAzureContext;
+}
+
+export class RepairDeclinedError extends Error {
+  override readonly name = 'RepairDeclinedError';
+  readonly declined = true;
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(0, Math.round(ms / 1000))} s`;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** "The long-running operation has failed. DeploymentFailed. At least one…" → its code. */
+function lroCode(message: string): string | undefined {
+  return /long-running operation has failed\. (\w+)\./.exec(message)?.[1];
+}
+
+function azureFailure(err: unknown, operation: string, target?: string): DeployFailure {
+  if (err instanceof DeployError) return err.failure;
+  const f = toDeployFailure(err, { source: 'azure', operation, ...(target ? { target } : {}) });
+  if (f.code === undefined) {
+    const code = lroCode(f.message);
+    if (code) return { ...f, source: 'azure', code };
+  }
+  return f;
+}
+
+/** Run the Azure deploy to its end. Never throws for deploy failures: they come back classified. */
+export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: AzureFlowDeps = {}): Promise<AzureFlowResult> {
+  const dir = path.resolve(opts.dir);
+  const t: AzureTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const names = azureNames(opts.baseName, opts.resourceGroup);
+  const secrets = deps.secrets ?? generateSecrets();
+  const images = officialImages(opts.version);
+  const signal = opts.signal;
+  const login = deps.login ?? defaultLogin;
+  const interactive = deps.interactive ?? isInteractive(opts.env);
+  const confirm = deps.confirm ?? confirmOnTerminal;
+  const clean = (s: string) => redact(s, secrets);
+
+  const ctx: AzureContext = await (deps.context ?? defaultAzureContext)({ ...(opts.subscription ? { subscription: opts.subscription } : {}), env: opts.env });
+  let subscriptionId = ctx.subscriptionId;
+  let arm: ArmClients | undefined;
+  let location = opts.location;
+  let stateFile: string | undefined;
+  const previous = await readAzureState(dir).catch(() => undefined);
+  const samePrevious = previous && previous.resourceGroup === opts.resourceGroup ? previous : undefined;
+
+  const getArm = async (): Promise<ArmClients> => {
+    if (arm) return arm;
+    if (!subscriptionId) subscriptionId = (await ctx.defaultSubscription?.()) ?? undefined;
+    if (!subscriptionId) {
+      throw new DeployError({
+        source: 'azure',
+        code: 'SubscriptionNotFound',
+        operation: 'subscription.resolve',
+        message: 'no Azure subscription selected: pass --subscription <id>, set AZURE_SUBSCRIPTION_ID, or run `az account set --subscription <id>`',
+      });
+    }
+    arm = await openArm(ctx, subscriptionId);
+    return arm;
+  };
+
+  /** Poll `check` until it says done, at most `totalMs`. */
+  const pollUntil = async (what: string, totalMs: number, check: () => Promise<string | undefined>): Promise<{ state: string; elapsedMs: number }> => {
+    const started = Date.now();
+    for (;;) {
+      const state = await check();
+      const elapsed = Date.now() - started;
+      if (state !== undefined) return { state, elapsedMs: elapsed };
+      if (elapsed >= totalMs) throw new Error(`${what} did not finish within ${seconds(totalMs)}`);
+      out.progress(`${what}… ${seconds(elapsed)} of ${seconds(totalMs)}`);
+      await sleep(Math.min(t.pollMs, totalMs - elapsed), signal);
+    }
+  };
+
+  // ── Actors ──────────────────────────────────────────────────────────────────
+
+  const checkAuth = async (): Promise<void> => {
+    out.progress('Checking the Azure sign-in');
+    try {
+      await checkToken(ctx, signal);
+    } catch (err) {
+      throw new DeployError(toDeployFailure(err, { source: 'auth', operation: 'credential.getToken' }), { cause: err });
+    }
+  };
+
+  const ensureRg = async (): Promise<void> => {
+    const a = await getArm();
+    out.progress(`Creating resource group ${opts.resourceGroup} in ${opts.location}`);
+    try {
+      const rg = await ensureResourceGroup(a, opts.resourceGroup, opts.location);
+      location = rg.location;
+      if (rg.location.toLowerCase() !== opts.location.toLowerCase()) {
+        out.note(`Resource group ${opts.resourceGroup} already exists in ${rg.location}; deploying there.`);
+      }
+    } catch (err) {
+      throw new DeployError(azureFailure(err, 'resourceGroups.createOrUpdate', opts.resourceGroup), { cause: err });
+    }
+  };
+
+  const baseState = (): AzureState => ({
+    ...(samePrevious ?? {}),
+    method: 'azure',
+    subscriptionId: subscriptionId ?? '',
+    resourceGroup: opts.resourceGroup,
+    region: location,
+    suffix: names.suffix,
+    baseName: opts.baseName,
+    useOfficialImages: true,
+    version: opts.version,
+    deploymentName: names.deployment,
+    resources: { keyVault: names.keyVault, mysql: names.mysql, database: names.database, containers: [names.backend, names.grafana, names.configUi], acr: null },
+  });
+
+  const writePartialState = async (): Promise<void> => {
+    await fs.mkdir(dir, { recursive: true });
+    stateFile = await writeAzureState(dir, { ...baseState(), status: 'incomplete' });
+  };
+
+  let unregistered: string[] = [];
+  const preflight = async (): Promise<PreflightFindings> => {
+    const a = await getArm();
+    const findings: PreflightFindings = {};
+    out.progress('Checking resource providers, Key Vault and MySQL before deploying');
+    try {
+      const missing = await unregisteredProviders(a, REQUIRED_PROVIDERS);
+      unregistered = missing.map((m) => m.namespace);
+      const [first, ...rest] = missing;
+      if (first) {
+        const msg = (m: { namespace: string; state: string }) => `The subscription is not registered to use namespace '${m.namespace}' (state ${m.state}).`;
+        findings.provider = {
+          source: 'probe',
+          code: 'MissingSubscriptionRegistration',
+          operation: 'providers.get',
+          target: first.namespace,
+          message: [first, ...rest].map(msg).join(' '),
+        };
+      }
+      const deleted = await deletedVault(a, names.keyVault, location);
+      if (deleted) {
+        const purgeDate = deleted.scheduledPurgeDate?.toISOString();
+        findings.vault = deleted.purgeProtection
+          ? {
+              source: 'probe',
+              code: 'VaultPurgeProtected',
+              operation: 'vaults.getDeleted',
+              target: names.keyVault,
+              message: `Key vault '${names.keyVault}' is soft-deleted with purge protection; scheduled purge date ${purgeDate ?? 'unknown'}.`,
+            }
+          : {
+              source: 'probe',
+              code: 'VaultSoftDeleted',
+              operation: 'vaults.getDeleted',
+              target: names.keyVault,
+              message: `Key vault '${names.keyVault}' is soft-deleted${deleted.deletionDate ? ` (deleted ${deleted.deletionDate.toISOString()})` : ''} and still holds its name.`,
+            };
+      }
+      const state = await mysqlState(a, opts.resourceGroup, names.mysql);
+      if (state !== undefined && state.toLowerCase() === 'stopped') {
+        findings.mysql = {
+          source: 'probe',
+          code: 'MySqlServerStopped',
+          operation: 'servers.get',
+          target: names.mysql,
+          message: `MySQL flexible server '${names.mysql}' is in state 'Stopped'.`,
+        };
+      }
+    } catch (err) {
+      throw new DeployError(azureFailure(err, 'preflight'), { cause: err });
+    }
+    return findings;
+  };
+
+  let repairStage: AzureRepairInput['stage'] = 'auth';
+  const repair = async ({ input }: { input: AzureRepairInput }): Promise<AzureRepairOutcome> => {
+    const c = input.classification;
+    repairStage = input.stage;
+    switch (c.repair) {
+      case 'azure.login': {
+        if (!opts.yes) {
+          const ok = await confirm(`Not signed in to Azure. Sign in now with \`${LOGIN_COMMAND}\`?`);
+          if (!ok) throw new RepairDeclinedError(`you chose not to sign in now; run \`${LOGIN_COMMAND}\`, then run this command again`);
+        }
+        out.note(`Signing in to Azure (\`${LOGIN_COMMAND}\`)…`);
+        const result = await login({ env: opts.env, note: (s) => out.note(s), endpoint: ctx.endpoint, ...(signal ? { signal } : {}) });
+        if (result.credential) {
+          ctx.credential = result.credential;
+          arm = undefined;
+        }
+        return { repair: 'azure.login', description: result.method === 'az' ? `signed in with \`${LOGIN_COMMAND}\`` : 'signed in with the device-code flow (az is not installed)' };
+      }
+      case 'azure.register-provider': {
+        const a = await getArm();
+        const fromFacts = typeof c.facts.namespace === 'string' ? [c.facts.namespace] : [];
+        const namespaces = input.stage === 'preflight' && unregistered.length > 0 ? unregistered : fromFacts;
+        if (namespaces.length === 0) throw new RepairDeclinedError('the error names no resource provider namespace to register');
+        const started = Date.now();
+        for (const ns of namespaces) {
+          out.progress(`Registering resource provider ${ns}`);
+          await registerProvider(a, ns);
+        }
+        try {
+          await pollUntil(`Waiting for ${namespaces.join(', ')} to be Registered`, t.providerMs, async () => ((await unregisteredProviders(a, namespaces)).length === 0 ? 'Registered' : undefined));
+        } catch (err) {
+          throw new RepairDeclinedError(`registration of ${namespaces.join(', ')} was requested but is not complete: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return {
+          repair: 'azure.register-provider',
+          description: `registered resource provider${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')} (Registered after ${seconds(Date.now() - started)})`,
+        };
+      }
+      case 'azure.purge-vault': {
+        const a = await getArm();
+        const name = names.keyVault;
+        const deleted = await deletedVault(a, name, location);
+        if (deleted?.purgeProtection) {
+          throw new RepairDeclinedError(
+            `Key Vault ${name} has purge protection; it cannot be purged before ${deleted.scheduledPurgeDate?.toISOString() ?? 'its scheduled purge date'}. Deploy under a new name with --base-name`,
+          );
+        }
+        if (deleted) {
+          out.progress(`Purging soft-deleted Key Vault ${name}`);
+          await purgeDeletedVault(a, name, deleted.location ?? location, signal);
+        }
+        return {
+          repair: 'azure.purge-vault',
+          description: deleted
+            ? `purged soft-deleted Key Vault ${name} (the name this deployment derives for resource group ${opts.resourceGroup})`
+            : `Key Vault ${name} was no longer in the deleted state; nothing to purge`,
+        };
+      }
+      case 'azure.start-mysql': {
+        const a = await getArm();
+        const started = Date.now();
+        out.progress(`Starting MySQL server ${names.mysql}`);
+        await startMysql(a, opts.resourceGroup, names.mysql, signal);
+        try {
+          await pollUntil(`Waiting for MySQL server ${names.mysql} to be Ready`, t.mysqlMs, async () => {
+            const s = await mysqlState(a, opts.resourceGroup, names.mysql);
+            return s !== undefined && s.toLowerCase() === 'ready' ? s : undefined;
+          });
+        } catch (err) {
+          throw new RepairDeclinedError(`MySQL server ${names.mysql} was started but is not Ready: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return { repair: 'azure.start-mysql', description: `started MySQL server ${names.mysql} (Ready after ${seconds(Date.now() - started)})` };
+      }
+      case 'azure.wait-migration': {
+        const backend = currentEndpoints?.backend;
+        if (!backend) throw new RepairDeclinedError('no backend endpoint to wait on');
+        try {
+          const ms = await waitForMigration(backend, { totalMs: t.migrationMs, intervalMs: t.pollMs, ...(signal ? { signal } : {}), onProgress: (s) => out.progress(s) });
+          return { repair: 'azure.wait-migration', description: `waited for the database migration (finished after ${seconds(ms)} of ${seconds(t.migrationMs)})` };
+        } catch (err) {
+          throw new RepairDeclinedError(err instanceof Error ? err.message : String(err));
+        }
+      }
+      default:
+        throw new RepairDeclinedError('this failure has no automatic repair');
+    }
+  };
+
+  const recheck = async ({ input }: { input: { kind: FindingKind; classification: Classification } }): Promise<string> => {
+    const a = await getArm();
+    if (input.kind === 'provider') {
+      const namespaces = unregistered.length > 0 ? unregistered : [...REQUIRED_PROVIDERS];
+      const missing = await unregisteredProviders(a, namespaces);
+      const first = missing[0];
+      if (first) {
+        throw new DeployError({ source: 'probe', code: 'MissingSubscriptionRegistration', operation: 'providers.get', target: first.namespace, message: `The subscription is still not registered to use namespace '${first.namespace}' (state ${first.state}).` });
+      }
+      return `${namespaces.join(', ')} ${namespaces.length > 1 ? 'are' : 'is'} Registered`;
+    }
+    if (input.kind === 'vault') {
+      const deleted = await deletedVault(a, names.keyVault, location);
+      if (deleted) throw new DeployError({ source: 'probe', code: deleted.purgeProtection ? 'VaultPurgeProtected' : 'VaultSoftDeleted', operation: 'vaults.getDeleted', target: names.keyVault, message: `Key vault '${names.keyVault}' is still soft-deleted.` });
+      return `the name ${names.keyVault} is free`;
+    }
+    const s = await mysqlState(a, opts.resourceGroup, names.mysql);
+    if (s !== undefined && s.toLowerCase() === 'stopped') {
+      throw new DeployError({ source: 'probe', code: 'MySqlServerStopped', operation: 'servers.get', target: names.mysql, message: `MySQL flexible server '${names.mysql}' is in state 'Stopped'.` });
+    }
+    return `MySQL server ${names.mysql} is ${s ?? 'absent (the deployment creates it)'}`;
+  };
+
+  let currentEndpoints: DeployOutcome['endpoints'] | undefined;
+  const deploy = async ({ input }: { input: { attempt: 1 | 2 } }): Promise<DeployOutcome> => {
+    const a = await getArm();
+    out.progress(input.attempt === 1 ? `Deploying Key Vault, MySQL and Container Instances (${names.deployment})` : `Deploying again (${names.deployment})`);
+    const template = buildTemplate({ names, images });
+    try {
+      const result = await deployTemplate(
+        a,
+        opts.resourceGroup,
+        names.deployment,
+        template,
+        { location: { value: location }, mysqlAdminPassword: { value: secrets.mysqlPassword }, encryptionSecret: { value: secrets.encryptionSecret } },
+        signal,
+      );
+      const o = result.outputs;
+      const endpoints = {
+        backend: o[OUTPUTS.backend] ?? `http://${names.dnsLabels.backend}.${location}.azurecontainer.io:8080`,
+        grafana: o[OUTPUTS.grafana] ?? `http://${names.dnsLabels.grafana}.${location}.azurecontainer.io:3000`,
+        configUi: o[OUTPUTS.configUi] ?? `http://${names.dnsLabels.configUi}.${location}.azurecontainer.io:4000`,
+      };
+      currentEndpoints = endpoints;
+      return { endpoints };
+    } catch (err) {
+      throw new DeployError(azureFailure(err, 'deployments.createOrUpdate', names.deployment), { cause: err });
+    }
+  };
+
+  const inspectDeployment = async ({ input }: { input: DeployFailure }): Promise<DeployFailure> => {
+    const a = await getArm();
+    out.progress('Reading the failed deployment operations');
+    const ops = await failedOperations(a, opts.resourceGroup, names.deployment);
+    const [first] = ops;
+    if (!first) return input;
+    const details = [...(input.details ?? [])];
+    for (const op of ops) {
+      details.push({ code: op.code, message: op.message, ...(op.target ? { target: op.target } : {}) });
+      for (const d of op.details) details.push(d);
+    }
+    // The long-running operation's own message ("…has failed. DeploymentFailed…") says nothing:
+    // the first failed operation's words do.
+    const more = ops.length > 1 ? ` (and ${ops.length - 1} more failed operation${ops.length > 2 ? 's' : ''})` : '';
+    const message = `deployment ${names.deployment} failed${first.target ? ` on '${first.target}'` : ''}: ${first.code}: ${first.message}${more}`;
+    return { ...input, message, details };
+  };
+
+  const waitBackend = async ({ input }: { input: DeployOutcome }): Promise<void> => {
+    await waitForBackend(input.endpoints.backend, { deadline: Date.now() + t.backendMs, intervalMs: t.pollMs, ...(signal ? { signal } : {}), onProgress: (s) => out.progress(s) });
+  };
+
+  const migrate = async ({ input }: { input: { endpoints: DeployOutcome['endpoints']; attempt: 1 | 2 } }): Promise<void> => {
+    out.progress(input.attempt === 1 ? 'Triggering the database migration' : 'Triggering the database migration again');
+    await triggerMigration(input.endpoints.backend, signal ? { signal } : {});
+  };
+
+  const persist = async ({ input }: { input: DeployAzureContext }): Promise<void> => {
+    stateFile = await writeAzureState(dir, {
+      ...baseState(),
+      deployedAt: new Date().toISOString(),
+      ...(input.deployment ? { endpoints: input.deployment.endpoints } : {}),
+      status: 'complete',
+    });
+  };
+
+  // ── Report: one block of four lines per incident ─────────────────────────────
+
+  interface Open {
+    first: Classification;
+    last?: Classification;
+    lines: ReportLine[];
+    repair?: AzureRepairOutcome;
+    declined?: string;
+    retried: boolean;
+    outcome?: 'recovered' | 'failed';
+    detail: string;
+  }
+  const incidents: Open[] = [];
+  let open: Open | undefined;
+
+  const closeFailed = (o: Open, c: Classification | undefined, fallback: DeployFailure | undefined) => {
+    const message = clean(c ? c.failure.message : (fallback?.message ?? 'unknown failure'));
+    const title = c ? c.title : 'failed';
+    const remediation = clean(c ? c.remediation : 'Re-run with DEBUG=1 for details.');
+    o.detail = `${title}: ${oneLine(message).replace(/[.\s]+$/, '')}`;
+    o.outcome = 'failed';
+    if (c) o.last = c;
+    o.lines.push({ label: 'outcome', text: `failed — ${o.detail}. Next: ${remediation}` });
+  };
+
+  const reportDetected = ({ context }: { context: DeployAzureContext }) => {
+    const c = context.classification;
+    if (!c) return;
+    // A retry (or recheck) failed: this classification is that incident's outcome, not a new one.
+    if (open && open.retried && !open.outcome) {
+      closeFailed(open, c, context.failure);
+      return;
+    }
+    open = { first: c, lines: [{ label: 'detected', text: clean(detectedText(c)) }], retried: false, detail: '' };
+    incidents.push(open);
+  };
+  const reportRepair = ({ context }: { context: DeployAzureContext }) => {
+    if (!open || !context.repair) return;
+    open.repair = context.repair;
+    open.lines.push({ label: 'repair', text: clean(context.repair.description) });
+  };
+  const retryText = (): string => {
+    const r = open?.repair?.repair;
+    if (repairStage === 'deploy') return `deploying again (${names.deployment}, attempt 2 of 2)`;
+    switch (r) {
+      case 'azure.login':
+        return 'checking the Azure sign-in again';
+      case 'azure.register-provider':
+        return 'checking the provider registration again';
+      case 'azure.purge-vault':
+        return `checking that the name ${names.keyVault} is free`;
+      case 'azure.start-mysql':
+        return `checking MySQL server ${names.mysql} again`;
+      case 'azure.wait-migration':
+        return 'triggering the database migration again';
+      default:
+        return 'trying once more';
+    }
+  };
+  const reportRetry = () => {
+    if (!open) return;
+    open.retried = true;
+    open.lines.push({ label: 'retry', text: retryText() });
+  };
+  const reportRecovered = ({ event }: { event: { type: string } }) => {
+    if (!open || open.outcome) return;
+    const output = (event as { output?: unknown }).output;
+    const r = open.repair?.repair;
+    let text: string;
+    if (typeof output === 'string') text = output;
+    else if (repairStage === 'deploy') text = 'the deployment succeeded';
+    else if (r === 'azure.login') text = 'signed in to Azure';
+    else if (r === 'azure.wait-migration') text = 'the migration is done';
+    else text = 'the step succeeded';
+    open.outcome = 'recovered';
+    open.detail = text;
+    open.lines.push({ label: 'outcome', text: `recovered — ${clean(text)}` });
+  };
+
+  const declineReason = (c: Classification, context: DeployAzureContext): string => {
+    if (context.repairDeclined) return clean(context.repairDeclined);
+    if (c.repair === null) return 'no automatic repair for this failure';
+    if (context.applied.includes(c.repair)) return `the ${c.repair} repair was already applied on this run`;
+    if (c.repair === 'azure.login') return `no interactive terminal (or CI=true), so gh-devlake does not start a login; run \`${LOGIN_COMMAND}\`, then run this command again`;
+    if (c.repair === 'azure.purge-vault') {
+      const name = typeof c.facts.name === 'string' ? c.facts.name : c.failure.target;
+      return `vault ${name ?? '(unnamed)'} is not ${names.keyVault}, the one this deployment derives for resource group ${opts.resourceGroup}; gh-devlake purges only its own`;
+    }
+    if (c.repair === 'azure.start-mysql') return `server ${typeof c.facts.name === 'string' ? c.facts.name : '(unnamed)'} is not ${names.mysql}; gh-devlake starts only its own`;
+    return 'the repair does not apply here';
+  };
+
+  const NOT_RETRIED = 'not attempted — nothing was changed, so the same step would fail again';
+  const reportFailed = ({ context }: { context: DeployAzureContext }) => {
+    if (open && !open.outcome) {
+      if (!open.retried) {
+        // Classified, but no repair ran (none exists, a guard said no, or the repair declined).
+        open.declined = declineReason(open.first, context);
+        open.lines.push({ label: 'repair', text: declinedText(open.declined) });
+        open.lines.push({ label: 'retry', text: NOT_RETRIED });
+        closeFailed(open, open.first, context.failure);
+      } else {
+        closeFailed(open, context.classification, context.failure);
+      }
+      return;
+    }
+    // A failure that was never classified (state file write, persist…): classify it for the report.
+    if (context.failure && (!open || open.outcome === 'recovered')) {
+      const c = classify(context.failure);
+      const o: Open = { first: c, lines: [{ label: 'detected', text: clean(detectedText(c)) }], retried: false, detail: '' };
+      o.declined = 'no automatic repair for this failure';
+      o.lines.push({ label: 'repair', text: declinedText(o.declined) }, { label: 'retry', text: NOT_RETRIED });
+      closeFailed(o, c, context.failure);
+      incidents.push(o);
+      open = o;
+    }
+  };
+
+  const machine = deployAzureMachine.provide({
+    actors: {
+      checkAuth: fromPromise(checkAuth),
+      classify: fromPromise(({ input }: { input: DeployFailure }) => Promise.resolve(classify(input))),
+      repair: fromPromise(repair),
+      ensureResourceGroup: fromPromise(ensureRg),
+      writePartialState: fromPromise(writePartialState),
+      preflight: fromPromise(preflight),
+      recheck: fromPromise(recheck),
+      deploy: fromPromise(deploy),
+      inspectDeployment: fromPromise(inspectDeployment),
+      waitBackend: fromPromise(waitBackend),
+      migrate: fromPromise(migrate),
+      persist: fromPromise(persist),
+    },
+    actions: {
+      reportDetected,
+      reportRepair,
+      reportRetry,
+      reportRecovered,
+      reportFailed,
+    },
+  });
+
+  const input: DeployAzureInput = { interactive, keyVaultName: names.keyVault, mysqlName: names.mysql };
+  const actorOptions: { input: DeployAzureInput; inspect?: unknown } = { input };
+  opts.inspect?.(actorOptions);
+  const actor = createActor(machine, actorOptions as { input: DeployAzureInput });
+  actor.start();
+  const onAbort = () => actor.stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let snapshot;
+  try {
+    snapshot = await waitFor(actor, (s) => s.status === 'done', signal ? { signal, timeout: Infinity } : { timeout: Infinity });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  out.done();
+  const context = snapshot.context;
+  const ok = snapshot.value === 'done';
+  const recovered = ok && incidents.length > 0;
+
+  const finished: AzureIncident[] = incidents.map((o) => {
+    const summary: RunSummary = {
+      flow: 'deploy-azure',
+      first: o.first,
+      ...(o.last ? { last: o.last } : {}),
+      ...(o.repair ? { repair: { id: o.repair.repair, description: o.repair.description } } : {}),
+      ...(o.declined !== undefined ? { repairDeclined: o.declined } : {}),
+      attempts: o.retried ? 2 : 1,
+      outcome: o.outcome === 'recovered' ? 'recovered' : 'failed',
+      detail: o.detail,
+    };
+    const record = buildRecord(summary) as RecoveryRecord;
+    const order = ['detected', 'repair', 'retry', 'outcome'];
+    const lines = [...o.lines].sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label));
+    return { classId: o.first.classId, repair: o.repair?.repair ?? null, outcome: o.outcome ?? 'failed', lines, record };
+  });
+
+  let failure: AzureFlowResult['failure'];
+  if (!ok) {
+    const last = incidents[incidents.length - 1];
+    const c = last?.last ?? last?.first ?? context.classification;
+    failure = {
+      classId: c?.classId ?? 'unknown',
+      message: clean(c ? c.failure.message : (context.failure?.message ?? 'unknown failure')),
+      remediation: clean(c ? c.remediation : 'Re-run with DEBUG=1 for details.'),
+    };
+  }
+
+  // History: one record per incident, in the state file (when there is one).
+  if (finished.length > 0) {
+    const state = await readAzureState(dir).catch(() => undefined);
+    if (state) {
+      let next = state;
+      for (const i of finished) next = appendAzureHistory(next, i.record);
+      stateFile = await writeAzureState(dir, next).catch(() => stateFile);
+    }
+  }
+
+  return {
+    outcome: ok ? (recovered ? 'recovered' : 'ok') : 'failed',
+    resourceGroup: opts.resourceGroup,
+    ...(subscriptionId ? { subscriptionId } : {}),
+    names,
+    ...(ok && context.deployment ? { endpoints: context.deployment.endpoints } : {}),
+    incidents: finished,
+    report: finished.flatMap((i) => i.lines),
+    ...(failure ? { failure } : {}),
+    ...(stateFile ? { stateFile } : {}),
+    attempts: context.attempts,
+    context,
+  };
+}
+
+export function formatAzureReport(lines: ReportLine[], paint?: (s: string) => string): string[] {
+  return lines.map((l) => formatReportLine(l, paint));
+}

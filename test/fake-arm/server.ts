@@ -1,0 +1,502 @@
+// TEST ONLY: a fake Azure Resource Manager on 127.0.0.1 over HTTPS, for the real SDK clients.
+// It serves the exact REST paths the product's SDK calls use (any api-version is accepted and
+// recorded), long-running operations with `Azure-AsyncOperation` / `Location` headers and
+// provisioningState transitions, and ARM error bodies `{ error: { code, message, details } }`.
+// Its container groups' endpoints point at a fake DevLake backend on loopback HTTP.
+
+import https from 'node:https';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { testCerts } from './certs.js';
+
+export interface ArmErrorBody {
+  code: string;
+  message: string;
+  details?: ArmErrorBody[];
+  target?: string;
+}
+
+/** A failed resource operation inside a deployment (what deployment operations report). */
+export interface FailedOp {
+  resourceType: string;
+  resourceName: string;
+  statusCode: string;
+  error: ArmErrorBody;
+}
+
+/** What one PUT of a deployment does: succeed, fail at once (validation), or fail while running. */
+export type DeployPlan =
+  | { kind: 'succeed' }
+  | { kind: 'reject'; status: number; error: ArmErrorBody }
+  | {
+      kind: 'fail';
+      operations: FailedOp[];
+      /** What the world looks like after the failure (the state the error speaks of). */
+      effect?: { mysqlStopped?: { name: string; resourceGroup: string }; vaultSoftDeleted?: { name: string; location: string } };
+    };
+
+export interface BackendPlan {
+  /** `/proceed-db-migration` answers 428 this many times first (the migration is warming). */
+  warmingAnswers: number;
+  /** Once warming, `/ping` answers 428 for this long. */
+  migrationMs: number;
+}
+
+export interface FakeArmSetup {
+  subscriptionId?: string;
+  /** Namespace → registration state at start (default: Registered). */
+  providers?: Record<string, string>;
+  /** Provider GETs in state 'Registering' before it turns 'Registered'. */
+  registeringPolls?: number;
+  deletedVaults?: Record<string, { location: string; purgeProtection: boolean; scheduledPurgeDate?: string }>;
+  /** MySQL servers that already exist: name → state. */
+  mysql?: Record<string, { resourceGroup: string; state: string }>;
+  /** One plan per deployment PUT, in order; past the end: succeed. */
+  deployPlans?: DeployPlan[];
+  backend?: Partial<BackendPlan>;
+  /** Polls of an async operation that answer InProgress before its end. */
+  lroPolls?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  apiVersion?: string;
+  body?: unknown;
+}
+
+interface AsyncOp {
+  polls: number;
+  status: 'Succeeded' | 'Failed';
+  error?: ArmErrorBody;
+  done?: () => void;
+  finished: boolean;
+}
+
+interface Deployment {
+  name: string;
+  resourceGroup: string;
+  state: string;
+  outputs?: Record<string, { type: string; value: string }>;
+  error?: ArmErrorBody;
+  operations: FailedOp[];
+  parameters?: unknown;
+}
+
+export interface FakeArm {
+  endpoint: string;
+  ca: string;
+  subscriptionId: string;
+  backendUrl: string;
+  requests: RecordedRequest[];
+  state: {
+    resourceGroups: Map<string, { location: string }>;
+    providers: Map<string, string>;
+    deletedVaults: Map<string, { location: string; purgeProtection: boolean; scheduledPurgeDate?: string }>;
+    mysql: Map<string, { resourceGroup: string; state: string }>;
+    vaults: Map<string, { resourceGroup: string }>;
+    containerGroups: Map<string, { resourceGroup: string; state: string }>;
+    deployments: Map<string, Deployment>;
+    deployPuts: number;
+    migrationTriggers: number;
+  };
+  /** Requests whose method and path match. */
+  calls(method: string, pathPattern: RegExp): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** ARM resource ids interleave types and names: Microsoft.X/a/NAME1/b/NAME2. */
+function resourcePath(type: string, name: string): string {
+  const [ns, ...types] = type.split('/');
+  const names = name.split('/');
+  return [ns, ...types.flatMap((t, i) => [t, names[i] ?? ''])].join('/');
+}
+
+function json(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), ...headers });
+  res.end(text);
+}
+
+function armError(res: http.ServerResponse, status: number, error: ArmErrorBody): void {
+  json(res, status, { error });
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The fake DevLake backend: /ping and /proceed-db-migration, with an optional warming migration. */
+function startBackend(plan: BackendPlan, counters: { migrationTriggers: number }): Promise<{ url: string; server: http.Server }> {
+  let warmingLeft = plan.warmingAnswers;
+  let migratingUntil = 0;
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/ping')) {
+      if (Date.now() < migratingUntil) return json(res, 428, { message: 'Database migration is running' });
+      return json(res, 200, { message: 'pong' });
+    }
+    if (url.startsWith('/proceed-db-migration')) {
+      counters.migrationTriggers++;
+      if (warmingLeft > 0) {
+        warmingLeft--;
+        if (migratingUntil === 0) migratingUntil = Date.now() + plan.migrationMs;
+        return json(res, 428, { message: 'migration is running, please wait' });
+      }
+      if (Date.now() < migratingUntil) return json(res, 428, { message: 'migration is running, please wait' });
+      return json(res, 200, { success: true, message: 'migration done' });
+    }
+    json(res, 404, { message: 'not found' });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }));
+  });
+}
+
+export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
+  // Scenario objects are shared between runs: the fake mutates only its own copy.
+  const setup = structuredClone(given);
+  const certs = testCerts();
+  const subscriptionId = setup.subscriptionId ?? '00000000-0000-0000-0000-00000000f00d';
+  const lroPolls = setup.lroPolls ?? 1;
+  const requests: RecordedRequest[] = [];
+  const state: FakeArm['state'] = {
+    resourceGroups: new Map(),
+    providers: new Map(Object.entries(setup.providers ?? {})),
+    deletedVaults: new Map(Object.entries(setup.deletedVaults ?? {})),
+    mysql: new Map(Object.entries(setup.mysql ?? {})),
+    vaults: new Map(),
+    containerGroups: new Map(),
+    deployments: new Map(),
+    deployPuts: 0,
+    migrationTriggers: 0,
+  };
+  const registering = new Map<string, number>();
+  const ops = new Map<string, AsyncOp>();
+  const plans = [...(setup.deployPlans ?? [])];
+  const backend = await startBackend({ warmingAnswers: 0, migrationMs: 0, ...setup.backend }, state);
+  let base = '';
+
+  /** Start a long-running operation; its status URL answers InProgress `lroPolls` times, then the end. */
+  const startOp = (status: AsyncOp['status'], done?: () => void, error?: ArmErrorBody): string => {
+    const id = randomUUID();
+    ops.set(id, { polls: lroPolls, status, finished: false, ...(done ? { done } : {}), ...(error ? { error } : {}) });
+    return id;
+  };
+  const opUrl = (id: string) => `${base}/subscriptions/${subscriptionId}/providers/Microsoft.Resources/operationStatuses/${id}?api-version=2025-03-01`;
+  const locationUrl = (id: string) => `${base}/subscriptions/${subscriptionId}/providers/Microsoft.Resources/operationResults/${id}?api-version=2025-03-01`;
+  const finish = (op: AsyncOp) => {
+    if (!op.finished) {
+      op.finished = true;
+      op.done?.();
+    }
+  };
+
+  type Handler = (req: http.IncomingMessage, res: http.ServerResponse, m: RegExpExecArray, body: unknown) => void;
+  const routes: { method: string; re: RegExp; handle: Handler }[] = [];
+  const route = (method: string, re: string, handle: Handler) => routes.push({ method, re: new RegExp(`^${re}$`, 'i'), handle });
+  const SUB = `/subscriptions/${subscriptionId}`;
+  const RG = `${SUB}/resourcegroups/([^/]+)`;
+
+  // ── Long-running operation status and results ──────────────────────────────
+  route('GET', `${SUB}/providers/Microsoft.Resources/operationStatuses/([^/]+)`, (_q, res, m) => {
+    const op = ops.get(m[1] ?? '');
+    if (!op) return armError(res, 404, { code: 'NotFound', message: 'no such operation' });
+    if (op.polls > 0) {
+      op.polls--;
+      return json(res, 200, { status: 'InProgress' });
+    }
+    finish(op);
+    if (op.status === 'Failed') return json(res, 200, { status: 'Failed', error: op.error });
+    return json(res, 200, { status: 'Succeeded' });
+  });
+  route('GET', `${SUB}/providers/Microsoft.Resources/operationResults/([^/]+)`, (_q, res, m) => {
+    const op = ops.get(m[1] ?? '');
+    if (!op) return armError(res, 404, { code: 'NotFound', message: 'no such operation' });
+    if (op.polls > 0) {
+      op.polls--;
+      return json(res, 202, undefined, { location: locationUrl(m[1] ?? '') });
+    }
+    finish(op);
+    if (op.status === 'Failed') return armError(res, 409, op.error ?? { code: 'Failed', message: 'operation failed' });
+    return json(res, 200, {});
+  });
+
+  // ── Resource groups ────────────────────────────────────────────────────────
+  const rgBody = (name: string, location: string) => ({ id: `${SUB}/resourceGroups/${name}`, name, type: 'Microsoft.Resources/resourceGroups', location, properties: { provisioningState: 'Succeeded' } });
+  route('GET', RG, (_q, res, m) => {
+    const name = m[1] ?? '';
+    const rg = state.resourceGroups.get(name);
+    if (!rg) return armError(res, 404, { code: 'ResourceGroupNotFound', message: `Resource group '${name}' could not be found.` });
+    json(res, 200, rgBody(name, rg.location));
+  });
+  route('PUT', RG, (_q, res, m, body) => {
+    const name = m[1] ?? '';
+    const existed = state.resourceGroups.has(name);
+    const location = (body as { location?: string } | undefined)?.location ?? 'eastus';
+    state.resourceGroups.set(name, { location: state.resourceGroups.get(name)?.location ?? location });
+    json(res, existed ? 200 : 201, rgBody(name, location));
+  });
+  route('DELETE', RG, (_q, res, m) => {
+    const name = m[1] ?? '';
+    if (!state.resourceGroups.has(name)) return armError(res, 404, { code: 'ResourceGroupNotFound', message: `Resource group '${name}' could not be found.` });
+    const id = startOp('Succeeded', () => {
+      state.resourceGroups.delete(name);
+      for (const map of [state.mysql, state.vaults, state.containerGroups] as Map<string, { resourceGroup: string }>[]) {
+        for (const [k, v] of map) if (v.resourceGroup === name) map.delete(k);
+      }
+    });
+    json(res, 202, undefined, { location: locationUrl(id), 'retry-after': '0' });
+  });
+
+  // ── Resource providers ─────────────────────────────────────────────────────
+  const providerBody = (ns: string) => ({ id: `${SUB}/providers/${ns}`, namespace: ns, registrationState: state.providers.get(ns) ?? 'Registered', resourceTypes: [] });
+  route('GET', `${SUB}/providers/(Microsoft\\.[A-Za-z]+)`, (_q, res, m) => {
+    const ns = m[1] ?? '';
+    const left = registering.get(ns);
+    if (left !== undefined) {
+      if (left <= 0) {
+        registering.delete(ns);
+        state.providers.set(ns, 'Registered');
+      } else registering.set(ns, left - 1);
+    }
+    json(res, 200, providerBody(ns));
+  });
+  route('POST', `${SUB}/providers/(Microsoft\\.[A-Za-z]+)/register`, (_q, res, m) => {
+    const ns = m[1] ?? '';
+    if ((state.providers.get(ns) ?? 'Registered') !== 'Registered') {
+      state.providers.set(ns, 'Registering');
+      registering.set(ns, setup.registeringPolls ?? 1);
+    }
+    json(res, 200, providerBody(ns));
+  });
+
+  // ── Key Vault: deleted vaults, purge ───────────────────────────────────────
+  route('GET', `${SUB}/providers/Microsoft.KeyVault/locations/([^/]+)/deletedVaults/([^/]+)`, (_q, res, m) => {
+    const name = m[2] ?? '';
+    const v = state.deletedVaults.get(name);
+    if (!v) return armError(res, 404, { code: 'DeletedVaultNotFound', message: `Deleted vault '${name}' not found.` });
+    json(res, 200, {
+      id: `${SUB}/providers/Microsoft.KeyVault/locations/${v.location}/deletedVaults/${name}`,
+      name,
+      type: 'Microsoft.KeyVault/deletedVaults',
+      properties: {
+        vaultId: `${SUB}/resourceGroups/old/providers/Microsoft.KeyVault/vaults/${name}`,
+        location: v.location,
+        deletionDate: '2026-01-01T00:00:00Z',
+        scheduledPurgeDate: v.scheduledPurgeDate ?? '2026-04-01T00:00:00Z',
+        purgeProtectionEnabled: v.purgeProtection,
+      },
+    });
+  });
+  route('POST', `${SUB}/providers/Microsoft.KeyVault/locations/([^/]+)/deletedVaults/([^/]+)/purge`, (_q, res, m) => {
+    const name = m[2] ?? '';
+    const v = state.deletedVaults.get(name);
+    if (!v) return armError(res, 404, { code: 'DeletedVaultNotFound', message: `Deleted vault '${name}' not found.` });
+    if (v.purgeProtection) return armError(res, 409, { code: 'Conflict', message: `Vault '${name}' has purge protection enabled and cannot be purged.` });
+    const id = startOp('Succeeded', () => state.deletedVaults.delete(name));
+    json(res, 202, undefined, { location: locationUrl(id), 'retry-after': '0' });
+  });
+
+  // ── MySQL flexible servers ─────────────────────────────────────────────────
+  const MYSQL = `${RG}/providers/Microsoft.DBforMySQL/flexibleServers/([^/]+)`;
+  const serverBody = (rg: string, name: string, s: string) => ({
+    id: `${SUB}/resourceGroups/${rg}/providers/Microsoft.DBforMySQL/flexibleServers/${name}`,
+    name,
+    type: 'Microsoft.DBforMySQL/flexibleServers',
+    location: state.resourceGroups.get(rg)?.location ?? 'eastus',
+    properties: { state: s, fullyQualifiedDomainName: `${name}.mysql.database.azure.com`, version: '8.0.21' },
+  });
+  route('GET', MYSQL, (_q, res, m) => {
+    const [rg, name] = [m[1] ?? '', m[2] ?? ''];
+    const s = state.mysql.get(name);
+    if (!s || s.resourceGroup.toLowerCase() !== rg.toLowerCase()) return armError(res, 404, { code: 'ResourceNotFound', message: `The Resource 'Microsoft.DBforMySQL/flexibleServers/${name}' under resource group '${rg}' was not found.` });
+    json(res, 200, serverBody(rg, name, s.state));
+  });
+  for (const [verb, during, after] of [
+    ['start', 'Starting', 'Ready'],
+    ['stop', 'Stopping', 'Stopped'],
+  ] as const) {
+    route('POST', `${MYSQL}/${verb}`, (_q, res, m) => {
+      const name = m[2] ?? '';
+      const s = state.mysql.get(name);
+      if (!s) return armError(res, 404, { code: 'ResourceNotFound', message: `server '${name}' not found` });
+      s.state = during;
+      const id = startOp('Succeeded', () => (s.state = after));
+      json(res, 202, undefined, { 'azure-asyncoperation': opUrl(id), location: locationUrl(id), 'retry-after': '0' });
+    });
+  }
+
+  // ── Container groups ───────────────────────────────────────────────────────
+  const ACI = `${RG}/providers/Microsoft.ContainerInstance/containerGroups/([^/]+)`;
+  route('GET', ACI, (_q, res, m) => {
+    const [rg, name] = [m[1] ?? '', m[2] ?? ''];
+    const g = state.containerGroups.get(name);
+    if (!g) return armError(res, 404, { code: 'ResourceNotFound', message: `The Resource 'Microsoft.ContainerInstance/containerGroups/${name}' under resource group '${rg}' was not found.` });
+    json(res, 200, {
+      id: `${SUB}/resourceGroups/${rg}/providers/Microsoft.ContainerInstance/containerGroups/${name}`,
+      name,
+      type: 'Microsoft.ContainerInstance/containerGroups',
+      location: 'eastus',
+      properties: {
+        provisioningState: 'Succeeded',
+        containers: [],
+        osType: 'Linux',
+        instanceView: { state: g.state },
+        ipAddress: { type: 'Public', ip: '127.0.0.1', ports: [], fqdn: `${name}.eastus.azurecontainer.io` },
+      },
+    });
+  });
+  route('POST', `${ACI}/start`, (_q, res, m) => {
+    const g = state.containerGroups.get(m[2] ?? '');
+    if (!g) return armError(res, 404, { code: 'ResourceNotFound', message: 'container group not found' });
+    const id = startOp('Succeeded', () => (g.state = 'Running'));
+    json(res, 202, undefined, { 'azure-asyncoperation': opUrl(id), location: locationUrl(id), 'retry-after': '0' });
+  });
+  route('POST', `${ACI}/stop`, (_q, res, m) => {
+    const g = state.containerGroups.get(m[2] ?? '');
+    if (!g) return armError(res, 404, { code: 'ResourceNotFound', message: 'container group not found' });
+    g.state = 'Stopped';
+    json(res, 204);
+  });
+
+  // ── Deployments ────────────────────────────────────────────────────────────
+  const DEPLOY = `${RG}/providers/Microsoft.Resources/deployments/([^/]+)`;
+  const deploymentBody = (d: Deployment) => ({
+    id: `${SUB}/resourceGroups/${d.resourceGroup}/providers/Microsoft.Resources/deployments/${d.name}`,
+    name: d.name,
+    type: 'Microsoft.Resources/deployments',
+    properties: {
+      provisioningState: d.state,
+      mode: 'Incremental',
+      ...(d.outputs ? { outputs: d.outputs } : {}),
+      ...(d.error ? { error: d.error } : {}),
+    },
+  });
+  route('PUT', DEPLOY, (_q, res, m, body) => {
+    const [rg, name] = [m[1] ?? '', m[2] ?? ''];
+    state.deployPuts++;
+    const plan: DeployPlan = plans.shift() ?? { kind: 'succeed' };
+    if (plan.kind === 'reject') return armError(res, plan.status, plan.error);
+    const template = (body as { properties?: { template?: { resources?: { type: string; name: string }[] }; parameters?: unknown } } | undefined)?.properties;
+    const d: Deployment = { name, resourceGroup: rg, state: 'Running', operations: [], parameters: template?.parameters };
+    state.deployments.set(name, d);
+    const resources = template?.template?.resources ?? [];
+    const id =
+      plan.kind === 'fail'
+        ? startOp(
+            'Failed',
+            () => {
+              d.state = 'Failed';
+              d.operations = plan.operations;
+              if (plan.effect?.mysqlStopped) state.mysql.set(plan.effect.mysqlStopped.name, { resourceGroup: plan.effect.mysqlStopped.resourceGroup, state: 'Stopped' });
+              if (plan.effect?.vaultSoftDeleted) state.deletedVaults.set(plan.effect.vaultSoftDeleted.name, { location: plan.effect.vaultSoftDeleted.location, purgeProtection: false });
+              d.error = {
+                code: 'DeploymentFailed',
+                message: 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
+                details: plan.operations.map((o) => ({ code: o.statusCode, message: JSON.stringify({ error: o.error }) })),
+              };
+            },
+            {
+              code: 'DeploymentFailed',
+              message: 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
+              details: plan.operations.map((o) => ({ code: o.statusCode, message: JSON.stringify({ error: o.error }) })),
+            },
+          )
+        : startOp('Succeeded', () => {
+            d.state = 'Succeeded';
+            for (const r of resources) {
+              if (r.type === 'Microsoft.DBforMySQL/flexibleServers') state.mysql.set(r.name, { resourceGroup: rg, state: 'Ready' });
+              if (r.type === 'Microsoft.KeyVault/vaults') state.vaults.set(r.name, { resourceGroup: rg });
+              if (r.type === 'Microsoft.ContainerInstance/containerGroups') state.containerGroups.set(r.name, { resourceGroup: rg, state: 'Running' });
+            }
+            d.outputs = {
+              backendEndpoint: { type: 'String', value: backend.url },
+              grafanaEndpoint: { type: 'String', value: `${backend.url.replace(/:\d+$/, '')}:3000` },
+              configUiEndpoint: { type: 'String', value: `${backend.url.replace(/:\d+$/, '')}:4000` },
+            };
+          });
+    json(res, 201, deploymentBody(d), {
+      'azure-asyncoperation': `${base}/subscriptions/${subscriptionId}/providers/Microsoft.Resources/operationStatuses/${id}?api-version=2025-03-01`,
+    });
+  });
+  route('GET', DEPLOY, (_q, res, m) => {
+    const d = state.deployments.get(m[2] ?? '');
+    if (!d) return armError(res, 404, { code: 'DeploymentNotFound', message: `Deployment '${m[2] ?? ''}' could not be found.` });
+    json(res, 200, deploymentBody(d));
+  });
+  // The SDK lists operations on the short path (no providers/Microsoft.Resources); ARM serves both.
+  const listOperations: Handler = (_q, res, m) => {
+    const d = state.deployments.get(m[2] ?? '');
+    if (!d) return armError(res, 404, { code: 'DeploymentNotFound', message: `Deployment '${m[2] ?? ''}' could not be found.` });
+    const value = d.operations.map((o, i) => ({
+      id: `${SUB}/resourceGroups/${d.resourceGroup}/providers/Microsoft.Resources/deployments/${d.name}/operations/${i}`,
+      operationId: String(i),
+      properties: {
+        provisioningOperation: 'Create',
+        provisioningState: 'Failed',
+        timestamp: '2026-01-01T00:00:00Z',
+        duration: 'PT1S',
+        statusCode: o.statusCode,
+        statusMessage: { status: 'Failed', error: o.error },
+        targetResource: { id: `${SUB}/resourceGroups/${d.resourceGroup}/providers/${resourcePath(o.resourceType, o.resourceName)}`, resourceType: o.resourceType, resourceName: o.resourceName },
+      },
+    }));
+    json(res, 200, { value });
+  };
+  route('GET', `${DEPLOY}/operations`, listOperations);
+  route('GET', `${RG}/deployments/([^/]+)/operations`, listOperations);
+
+  // ── Generic delete by resource id (cleanup --keep-resource-group) ──────────
+  route('DELETE', `${RG}/providers/([^/]+/[^/]+)/([^/]+)`, (_q, res, m) => {
+    const [type, name] = [m[2] ?? '', m[3] ?? ''];
+    const map = /flexibleServers/i.test(type) ? state.mysql : /vaults/i.test(type) ? state.vaults : /containerGroups/i.test(type) ? state.containerGroups : undefined;
+    if (!map?.has(name)) return json(res, 204);
+    const id = startOp('Succeeded', () => map.delete(name));
+    json(res, 202, undefined, { location: locationUrl(id), 'retry-after': '0' });
+  });
+
+  const server = https.createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    void (async () => {
+      // Parse the path ourselves: a '//' at its start is a path here, not a host.
+      const url = new URL(`https://127.0.0.1${(req.url ?? '/').replace(/^\/+/, '/')}`);
+      const body = await readBody(req);
+      const apiVersion = url.searchParams.get('api-version') ?? undefined;
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, ...(apiVersion ? { apiVersion } : {}), ...(body !== undefined ? { body } : {}) });
+      if (req.headers.authorization !== 'Bearer fake-arm-token') return armError(res, 401, { code: 'AuthenticationFailed', message: 'Authentication failed. The Authorization header is missing.' });
+      if (!apiVersion) return armError(res, 400, { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." });
+      for (const r of routes) {
+        if (r.method !== req.method) continue;
+        const m = r.re.exec(url.pathname);
+        if (m) return r.handle(req, res, m, body);
+      }
+      armError(res, 404, { code: 'NoRouteInFakeArm', message: `${req.method ?? ''} ${url.pathname} is not served by the fake ARM` });
+    })().catch((err: unknown) => armError(res, 500, { code: 'FakeArmError', message: String(err) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    endpoint: base,
+    ca: certs.ca,
+    subscriptionId,
+    backendUrl: backend.url,
+    requests,
+    state,
+    calls: (method, re) => requests.filter((r) => r.method === method && re.test(r.path)),
+    close: async () => {
+      server.closeAllConnections();
+      backend.server.closeAllConnections();
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => backend.server.close(r))]);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Every fake-ARM scenario through the real deployAzure command and the real SDK clients.
+
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deployAzure } from '../../../src/azure/commands.js';
+import { Output } from '../../../src/cli/output.js';
+import type { AzureCommandDeps } from '../../../src/azure/commands.js';
+import { SCENARIOS, RESOURCE_GROUP, LOCATION, SUFFIX, VAULT, MYSQL, TEST_SECRETS, startScenario, type Harness, type Scenario } from '../../fake-arm/scenarios.js';
+
+interface Captured {
+  stdout: string;
+  stderr: string;
+  out: Output;
+}
+
+function capture(json = false): Captured {
+  const c = { stdout: '', stderr: '' } as Captured;
+  c.out = new Output({
+    json,
+    stdout: { write: (s: string) => ((c.stdout += s), true), isTTY: false },
+    stderr: { write: (s: string) => ((c.stderr += s), true), isTTY: false },
+    env: { NO_COLOR: '1' },
+  });
+  return c;
+}
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function run(s: Scenario, json = false) {
+  harness = await startScenario(s);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `gh-devlake-az-${s.name}-`));
+  const c = capture(json);
+  const code = await deployAzure(
+    { resourceGroup: RESOURCE_GROUP, location: LOCATION, official: true, dir, json, env: { PATH: process.env.PATH ?? '' } },
+    c.out,
+    harness.deps as unknown as AzureCommandDeps,
+  );
+  const stateText = await fs.readFile(path.join(dir, '.devlake-azure.json'), 'utf8').catch(() => '');
+  const stat = await fs.stat(path.join(dir, '.devlake-azure.json')).catch(() => undefined);
+  return { code, ...c, dir, stateText, state: stateText ? (JSON.parse(stateText) as Record<string, unknown>) : undefined, mode: stat ? stat.mode & 0o777 : undefined };
+}
+
+/** The report blocks (4 lines each) printed on stdout. */
+function blocks(stdout: string): string[][] {
+  const lines = stdout.split('\n');
+  const out: string[][] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]?.startsWith('Detected:')) out.push(lines.slice(i, i + 4));
+  }
+  return out;
+}
+
+describe('deploy azure against the fake ARM', () => {
+  for (const s of SCENARIOS) {
+    it(`${s.name}: ${s.description}`, async () => {
+      const r = await run(s);
+      if (process.env.AZ_DEBUG) console.log(r.stdout + r.stderr);
+      expect(r.code, r.stdout + r.stderr).toBe(s.expect.exitCode);
+
+      // Four labelled lines per incident, in order; one block per expected class.
+      const b = blocks(r.stdout);
+      expect(b).toHaveLength(s.expect.incidents.length);
+      for (const [i, block] of b.entries()) {
+        expect(block.map((l) => l.split(/\s/)[0])).toEqual(['Detected:', 'Repair:', 'Retry', 'Outcome:']);
+        expect(block[2]).toMatch(/^Retry 1\/1: /);
+        expect(block[3]).toMatch(new RegExp(`^Outcome: +${s.expect.incidents[i]?.outcome ?? ''}`));
+      }
+      // At most one retry of the deployment.
+      expect(harness!.arm.state.deployPuts).toBe(s.expect.deployPuts);
+      expect(harness!.arm.state.deployPuts).toBeLessThanOrEqual(2);
+
+      // The partial state exists even after a failure (cleanup works); the final one has the Go tool's fields.
+      expect(r.state).toBeDefined();
+      expect(r.mode).toBe(0o600);
+      expect(r.state).toMatchObject({
+        method: 'azure',
+        resourceGroup: RESOURCE_GROUP,
+        region: LOCATION,
+        suffix: SUFFIX,
+        subscriptionId: harness!.arm.subscriptionId,
+        resources: { keyVault: VAULT, mysql: MYSQL, containers: [`devlake-backend-${SUFFIX}`, `devlake-grafana-${SUFFIX}`, `devlake-ui-${SUFFIX}`], acr: null },
+      });
+      if (s.expect.exitCode === 0) {
+        expect(r.state).toMatchObject({ status: 'complete', endpoints: { backend: harness!.arm.backendUrl } });
+        expect(typeof r.state?.deployedAt).toBe('string');
+      } else {
+        expect(r.state?.status).toBe('incomplete');
+        expect(r.state?.deployedAt).toBeUndefined();
+      }
+      const history = (r.state?.history ?? []) as { classId: string }[];
+      expect(history.map((h) => h.classId)).toEqual(s.expect.incidents.map((i) => i.classId));
+
+      // No secret anywhere: output, state file, or the requests other than the deployment's secure parameters.
+      for (const secret of Object.values(TEST_SECRETS)) {
+        expect(r.stdout).not.toContain(secret);
+        expect(r.stderr).not.toContain(secret);
+        expect(r.stateText).not.toContain(secret);
+      }
+    });
+  }
+});

@@ -1,0 +1,168 @@
+// Model-based tests of every machine in `machines` (see model.ts for the method), with transition
+// coverage measured here and required to be 100 %: every edge of the adjacency map walked by a
+// live actor, and every transition the machine defines (each guard branch, `always` included) taken.
+
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { AnyStateMachine, StateValue } from 'xstate';
+import { machines } from '../../../machines/index.js';
+import type { Classification } from '../../../src/recovery/types.js';
+import { allTransitionKeys, buildModel, pathRunner, type Model, type RunResult } from './model.js';
+import { classIdsFor, repsFor } from './model-fixtures.js';
+import { DEPLOY_ACTOR_SRCS, isRepairNode } from './retry-proof.js';
+
+const pct = (a: number, b: number): string => `${b === 0 ? '0.00' : ((100 * a) / b).toFixed(2)}%`;
+
+function topState(value: StateValue): string {
+  return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
+}
+
+function repairKeys(machine: AnyStateMachine): Set<string> {
+  return new Set(
+    Object.values(machine.root.states)
+      .filter((n) => isRepairNode(n))
+      .map((n) => n.key),
+  );
+}
+
+interface Outcome {
+  model: Model;
+  results: RunResult[];
+}
+
+const outcomes = new Map<string, Outcome>();
+
+describe.each(Object.entries(machines))('model: %s', (name, machine) => {
+  beforeAll(async () => {
+    const model = buildModel(name, machine);
+    const run = pathRunner(machine);
+    const results: RunResult[] = [];
+    for (const path of model.paths) results.push(await run(path));
+    outcomes.set(name, { model, results });
+  }, 180_000);
+
+  test('every path runs as the model says, and transition coverage is 100%', () => {
+    const { model, results } = outcomes.get(name)!;
+    const problems = results.flatMap((r, i) => r.problems.map((p) => `path ${i + 1} (input ${JSON.stringify(model.paths[i]?.input)}): ${p}`));
+    expect(problems.slice(0, 10)).toEqual([]);
+
+    const walked = new Set(results.flatMap((r) => r.matched.map((s) => s.edge.id)));
+    const edgeIds = new Set(model.edges.map((e) => e.id));
+    const all = allTransitionKeys(machine);
+    const taken = new Set(results.flatMap((r) => [...r.transitions]));
+    const machineCovered = all.filter((k) => taken.has(k));
+    const steps = results.reduce((n, r) => n + r.matched.length, 0);
+    console.log(
+      `[model] ${name}: transition coverage ${walked.size}/${edgeIds.size} adjacency-map edges (${pct(walked.size, edgeIds.size)}), ` +
+        `${machineCovered.length}/${all.length} machine transitions incl. guard branches (${pct(machineCovered.length, all.length)}); ` +
+        `${model.states} snapshots, ${model.inputs.length} inputs, ${model.paths.length} paths, ${steps} steps`,
+    );
+    expect(all.filter((k) => !taken.has(k)), 'machine transitions never taken').toEqual([]);
+    expect([...edgeIds].filter((id) => !walked.has(id)).slice(0, 5), 'adjacency edges never walked').toEqual([]);
+    expect(walked.size / edgeIds.size).toBe(1);
+  });
+
+  test('the event alphabet comes from the invokes: done and error of every invoke id', () => {
+    const { model } = outcomes.get(name)!;
+    const types = new Set(model.edges.map((e) => e.event.type));
+    const ids = Object.values(machine.root.states).flatMap((n) => n.invoke.map((i) => i.id));
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      expect(types.has(`xstate.done.actor.${id}`), `done of ${id}`).toBe(true);
+      expect(types.has(`xstate.error.actor.${id}`), `error of ${id}`).toBe(true);
+    }
+  });
+
+  test('every taxonomy class of the domain (and unknown) reaches a classifier', () => {
+    const { model } = outcomes.get(name)!;
+    const classified = new Set(
+      model.edges.flatMap((e) => {
+        const out = (e.event as { output?: unknown }).output;
+        return typeof out === 'object' && out !== null && 'classId' in out ? [(out as Classification).classId] : [];
+      }),
+    );
+    const expected = [...classIdsFor(name), 'unknown'];
+    expect(expected.filter((c) => !classified.has(c as Classification['classId']))).toEqual([]);
+    expect(repsFor(name).length).toBeGreaterThanOrEqual(expected.length);
+  });
+
+  test('on every run: at most two deploy attempts, each repair state at most once, and a final state', () => {
+    const { results } = outcomes.get(name)!;
+    const repairs = repairKeys(machine);
+    for (const r of results) {
+      const deploys = r.calls.filter((c) => DEPLOY_ACTOR_SRCS.includes(c.src)).length;
+      expect(deploys).toBeLessThanOrEqual(2);
+      const entered = r.values.map(topState).filter((v, i, all) => repairs.has(v) && all[i - 1] !== v);
+      expect(new Set(entered).size).toBe(entered.length);
+      expect(r.final.status).toBe('done');
+    }
+  });
+});
+
+describe('model: deploy-local specifics', () => {
+  const get = (): Outcome => {
+    const o = outcomes.get('deploy-local');
+    if (!o) throw new Error('the deploy-local model did not run');
+    return o;
+  };
+  const runs = () => {
+    const { model, results } = get();
+    return results.map((r, i) => ({ r, input: model.paths[i]!.input as { source: string; bundle: string; mysqlUnpublished: boolean } }));
+  };
+
+  test('a repaired run reports Detected, Repair, Retry, Outcome in that order', () => {
+    const repaired = runs().filter(({ r }) => r.values.some((v) => v === 'retryOnce'));
+    expect(repaired.length).toBeGreaterThan(0);
+    for (const { r } of repaired) {
+      const reports = r.actions.filter((a) => a.startsWith('report'));
+      expect(reports.slice(0, 3)).toEqual(['reportDetected', 'reportRepair', 'reportRetry']);
+      expect(reports.at(-1)).toBe('reportOutcome');
+      expect(reports.filter((a) => a === 'reportOutcome')).toHaveLength(1);
+    }
+  });
+
+  test('the retry is compose up again, on the repaired plan, as attempt 2', () => {
+    for (const { r } of runs()) {
+      const ups = r.calls.filter((c) => c.src === 'composeUp');
+      expect(ups.map((c) => c.id)).toEqual(['composeUp', 'retryComposeUp'].slice(0, ups.length));
+      expect(ups.map((c) => (c.input as { attempt: number }).attempt)).toEqual([1, 2].slice(0, ups.length));
+      expect(r.final.context.attempts).toBe(ups.length);
+      if (ups.length === 2) {
+        const repair = r.final.context.repair as { repair: string } | undefined;
+        const plan = ups[1]!.input as { bundle: string; mysqlUnpublished: boolean };
+        if (repair?.repair === 'local.alternate-bundle') expect(plan.bundle).toBe('alternate');
+        if (repair?.repair === 'local.unpublish-mysql') expect(plan.mysqlUnpublished).toBe(true);
+      }
+    }
+  });
+
+  test('custom deploys never repair; the alternate bundle is not tried twice; MySQL is not unpublished twice', () => {
+    for (const { r, input } of runs()) {
+      const repaired = r.values.includes('repair');
+      const c = r.final.context.classification as Classification | undefined;
+      if (input.source === 'custom') expect(repaired).toBe(false);
+      if (!repaired) continue;
+      const first = r.calls.find((x) => x.id === 'repair')!.input as { classification: Classification };
+      if (first.classification.repair === 'local.alternate-bundle') {
+        expect(input.bundle).toBe('default');
+        expect(typeof first.classification.facts.role).toBe('string');
+      } else {
+        expect(first.classification.repair).toBe('local.unpublish-mysql');
+        expect(input.mysqlUnpublished).toBe(false);
+      }
+      expect(c).toBeDefined();
+    }
+  });
+
+  test('every class with a repair is repaired on some run, and every class ends some run in failed', () => {
+    const repairedClasses = new Set<string>();
+    const failedClasses = new Set<string>();
+    for (const { r } of runs()) {
+      const rep = r.calls.find((x) => x.id === 'repair');
+      if (rep) repairedClasses.add((rep.input as { classification: Classification }).classification.classId);
+      const c = r.final.context.classification as Classification | undefined;
+      if (r.final.value === 'failed' && c) failedClasses.add(c.classId);
+    }
+    expect([...repairedClasses].sort()).toEqual(['local.mysql-port-conflict', 'local.port-conflict']);
+    expect([...failedClasses].sort()).toEqual([...classIdsFor('deploy-local'), 'unknown'].sort());
+  });
+});

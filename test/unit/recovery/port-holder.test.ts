@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { OUTSIDE_DOCKER, describeHolderText, describePortHolder } from '../../../src/recovery/port-holder.js';
+import type { PublisherInfo } from '../../../src/recovery/port-holder.js';
+
+const FILE = '/home/u/devlake/docker-compose.yml';
+const publisher: PublisherInfo = {
+  name: '/devlake-devlake-1',
+  project: 'devlake',
+  configFiles: [FILE],
+  workingDir: '/home/u/devlake',
+};
+const noProcess = (): Promise<undefined> => Promise.resolve(undefined);
+
+describe('describePortHolder', () => {
+  it('a compose container whose file exists: compose down with that file', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => [publisher],
+      exists: (f) => f === FILE,
+      findProcess: noProcess,
+    });
+    expect(holder).toEqual({
+      kind: 'container',
+      name: 'devlake-devlake-1',
+      project: 'devlake',
+      composeFile: FILE,
+      stopCommand: `docker compose -f "${FILE}" down`,
+    });
+    expect(describeHolderText(holder)).toBe(`in use by container devlake-devlake-1 of compose project devlake (${FILE})`);
+  });
+
+  it('config_files as the label text: the first existing one', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => Promise.resolve([{ ...publisher, configFiles: `/gone/compose.yml,${FILE}` }]),
+      exists: (f) => Promise.resolve(f === FILE),
+      findProcess: noProcess,
+    });
+    expect(holder).toMatchObject({ composeFile: FILE });
+  });
+
+  it('config file gone: falls back to a compose file in working_dir', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => [{ ...publisher, configFiles: ['/tmp/gone.yml'] }],
+      exists: (f) => f === '/home/u/devlake/compose.yaml',
+      findProcess: noProcess,
+    });
+    expect(holder).toMatchObject({ composeFile: '/home/u/devlake/compose.yaml', stopCommand: 'docker compose -f "/home/u/devlake/compose.yaml" down' });
+  });
+
+  it('no compose file left: docker stop <name>', async () => {
+    const holder = await describePortHolder(8080, { findPublishers: () => [publisher], exists: () => false, findProcess: noProcess });
+    expect(holder).toEqual({ kind: 'container', name: 'devlake-devlake-1', project: 'devlake', composeFile: undefined, stopCommand: 'docker stop devlake-devlake-1' });
+    expect(describeHolderText(holder)).toBe('in use by container devlake-devlake-1 of compose project devlake');
+  });
+
+  it('a project name compose would not derive from the directory is passed with -p', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => [{ ...publisher, project: 'mylake' }],
+      exists: () => true,
+      findProcess: noProcess,
+    });
+    expect(holder).toMatchObject({ stopCommand: `docker compose -p mylake -f "${FILE}" down` });
+  });
+
+  it('a plain container (no compose labels)', async () => {
+    const holder = await describePortHolder(8080, { findPublishers: () => [{ name: 'web' }], exists: () => true, findProcess: noProcess });
+    expect(holder).toEqual({ kind: 'container', name: 'web', project: undefined, composeFile: undefined, stopCommand: 'docker stop web' });
+    expect(describeHolderText(holder)).toBe('in use by container web');
+  });
+
+  it('no container: the host process', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => [],
+      findProcess: () => Promise.resolve({ pid: 4242, command: 'python3' }),
+    });
+    expect(holder).toEqual({ kind: 'process', pid: 4242, command: 'python3' });
+    expect(describeHolderText(holder)).toBe('in use by a host process (pid 4242, python3)');
+  });
+
+  it('nothing found, or the lookups fail: a process outside Docker', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => Promise.reject(new Error('engine down')),
+      findProcess: () => Promise.reject(new Error('no /proc')),
+    });
+    expect(holder).toEqual({ kind: 'unknown', note: OUTSIDE_DOCKER });
+    expect(describeHolderText(holder)).toBe('in use by a process outside Docker');
+  });
+
+  it('a throwing exists() counts as missing', async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => [publisher],
+      exists: () => {
+        throw new Error('EPERM');
+      },
+      findProcess: noProcess,
+    });
+    expect(holder).toMatchObject({ stopCommand: 'docker stop devlake-devlake-1' });
+  });
+});
