@@ -34,6 +34,8 @@ export interface AttemptPlan {
 
 export interface RepairOutcome {
   repair: RepairId;
+  /** Further repairs applied in the same retry (a second known conflict found by probing). */
+  also?: RepairId[];
   /** Human words for the `Repair:` line. */
   description: string;
   plan: AttemptPlan;

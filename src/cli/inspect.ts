@@ -118,11 +118,14 @@ export interface StartInspectorOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The adapter's client: `ws`'s WebSocket in Node. */
 interface ClientSocket {
   onerror: unknown;
   onclose: unknown;
   close(): void;
   terminate?: () => void;
+  on?: (event: string, listener: () => void) => void;
+  _socket?: { unref(): void };
 }
 
 type CreateServer = typeof http.createServer;
@@ -152,10 +155,10 @@ function withCapturedServer<T>(create: () => T): { result: T; server: http.Serve
 }
 
 function openBrowser(url: string): void {
-  const [cmd, args] =
+  const [cmd, args]: [string, string[]] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
   try {
-    const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' });
+    const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
     child.on('error', () => undefined);
     child.unref();
   } catch {
@@ -212,7 +215,12 @@ export async function startInspector(out: Output, options: StartInspectorOptions
   const adapter = inspector.adapter as unknown as { ws?: ClientSocket };
   // The adapter reconnects every 5 s after an error, forever; ours is a local server that is
   // either there or stopped, so an error ends the client instead.
-  if (adapter.ws) adapter.ws.onerror = () => undefined;
+  const client = adapter.ws;
+  if (client) {
+    client.onerror = () => undefined;
+    // Once connected, the client's socket must not keep the process alive either.
+    client.on?.('open', () => client._socket?.unref());
+  }
 
   const url = `http://${INSPECTOR_HOST}:${port}`;
   out.note(`Inspector: open ${url} in a browser to watch the run (the page loads the Stately inspector from https://stately.ai/inspect, so it needs internet access).`);

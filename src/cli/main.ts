@@ -57,7 +57,7 @@ Docs: docs/deploy.md, docs/recovery.md, docs/status.md, docs/start.md`,
     .addOption(new Option('--start [bool]', "start the stack after preparing the files ('--start=false' only prepares)").argParser(parseBool).default(true))
     .addOption(new Option('--timeout <seconds>', 'overall deadline for health and migration waits').argParser(parseSeconds).default(360))
     .option('--json', 'print one JSON document (with the recovery record) instead of text')
-    .option('--inspect', 'attach the Stately inspector (needs a browser with internet access)')
+    .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
     .addHelpText(
       'after',
       `
@@ -78,14 +78,13 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .requiredOption('--location <region>', 'Azure region, e.g. eastus')
     .option('--subscription <id>', 'subscription id (default: the credential’s default)')
     .option('--base-name <name>', 'prefix of resource names', 'devlake')
-    .option('--official', 'use the official DevLake images (no image build)')
-    .option('--repo-url <url>', 'repository to build custom images from')
-    .option('--skip-image-build', 'reuse images already in the registry')
+    .option('--official', 'use the official DevLake images (the supported path; building custom images into a registry is not implemented yet)')
+    .option('--repo-url <url>', 'repository to build custom images from (not implemented yet)')
+    .option('--skip-image-build', 'reuse images already in the registry (not implemented yet)')
     .option('--version <tag>', 'DevLake release tag', 'latest')
     .option('--dir <dir>', 'where the state file is written', '.')
     .option('--yes', 'do not ask for confirmation')
     .option('--json', 'print one JSON document instead of text')
-    .option('--inspect', 'attach the Stately inspector')
     .action(run(async () => (await import('./commands/azure.js')).deployAzureCommand(io)));
 
   program
@@ -104,7 +103,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .addOption(new Option('--timeout <seconds>', 'overall deadline for waits').argParser(parseSeconds).default(360))
     .option('--azure', 'start the Azure deployment recorded in --dir')
     .option('--json', 'print JSON')
-    .option('--inspect', 'attach the Stately inspector')
+    .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
     .action(run(async () => (await import('./commands/start-stop.js')).startCommand(io)));
 
   program
@@ -127,6 +126,19 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--keep-resource-group', 'Azure: delete the resources but keep the resource group')
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/cleanup.js')).cleanupCommand(io)));
+
+  const machines = program.command('machines').description("Show the flows' state machines as diagrams or definitions.");
+  machines
+    .command('list')
+    .description('List the state machines.')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/machines.js')).machinesListCommand(io)));
+  machines
+    .command('show')
+    .argument('<name>', 'machine name (see `machines list`)')
+    .description('Print a machine as Mermaid stateDiagram-v2, Graphviz DOT, or its JSON definition.')
+    .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
+    .action(async (name: string, opts: unknown) => setExit(await (await import('./commands/machines.js')).machinesShowCommand(io)(name, opts)));
 
   return program;
 }

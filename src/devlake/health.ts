@@ -81,9 +81,17 @@ export async function waitForHttp(
   }
 }
 
-/** The backend is up when `/ping` answers 200. */
+/**
+ * The longest gap between two `/ping` polls. `/ping` is the cheapest call DevLake has, so it is
+ * polled this often whatever longer interval a caller asks for: the deploy then sees the backend
+ * within about this long of it starting to answer (docs/performance.md, readiness latency).
+ */
+export const PING_INTERVAL_MS = 100;
+
+/** The backend is up when `/ping` answers 200. Polled at least every PING_INTERVAL_MS. */
 export function waitForPing(backendUrl: string, opts: WaitOptions): Promise<HttpProbe> {
-  return waitForHttp(`${backendUrl}/ping`, (p) => p.status === 200, { ...opts, what: 'Waiting for the backend', code: 'deadline' });
+  const intervalMs = Math.min(opts.intervalMs ?? PING_INTERVAL_MS, PING_INTERVAL_MS);
+  return waitForHttp(`${backendUrl}/ping`, (p) => p.status === 200, { ...opts, intervalMs, what: 'Waiting for the backend', code: 'deadline' });
 }
 
 /**

@@ -1,15 +1,18 @@
-// `docker compose up -d`, converging like Compose v2: network and volumes first, images
-// (pull or build) next, then the containers wave by wave in dependency order, each wave's
-// services in parallel. Per service:
+// `docker compose up -d`, converging like Compose v2: network, volumes, images (pull or build)
+// and the list of what exists are prepared at once; then every service that has no container
+// yet is created (all in parallel), and each service is started as soon as the services it
+// depends on are started (depends_on order; no service waits for an unrelated one, so a wave
+// is never held back by its slowest member). Per service:
 //   no container                         → create, start          (created, started)
 //   same config hash, running            → leave it               (unchanged)
 //   same config hash, not running        → start it               (started)
 //   different config hash                → stop, remove, create, start (removed, recreated, started)
 // Named volumes are never touched by a recreate. A failure (e.g. the daemon cannot bind a
-// published port) is thrown as the EngineError with the service name once the wave's other
-// operations have settled; what was created stays for the caller to inspect or tear down
-// (the `created`/`recreated` events carry the container ids).
+// published port) stops any further start and is thrown as the EngineError with the service
+// name once the operations in flight have settled; what was created stays for the caller to
+// inspect or tear down (the `created`/`recreated` events carry the container ids).
 
+import type Docker from 'dockerode';
 import type { ComposeProject, ServiceSpec } from '../compose/model.js';
 import type { Engine } from './client.js';
 import { createServiceContainer, imageNameFor } from './create.js';
@@ -17,8 +20,8 @@ import { removeContainer } from './down.js';
 import type { ContainerAction, EngineEventListener } from './events.js';
 import { serviceConfigHash } from './hash.js';
 import { buildImage, ensureImage, inspectImage } from './images.js';
-import { LABEL_CONFIG_HASH, LABEL_CONTAINER_NUMBER } from './labels.js';
 import { ensureNetwork, type EnsuredNetwork } from './network.js';
+import { LABEL_CONFIG_HASH, LABEL_CONTAINER_NUMBER, LABEL_SERVICE } from './labels.js';
 import { containerDisplayName, listProjectContainers } from './ps.js';
 import { settleAll, startContainer } from './start.js';
 import { stopContainer } from './stop.js';
@@ -90,17 +93,61 @@ async function resolveImage(engine: Engine, project: ComposeProject, service: Se
   return { name, id };
 }
 
-async function converge(engine: Engine, project: ComposeProject, service: ServiceSpec, image: ResolvedImage, opts: UpOptions): Promise<UpServiceResult> {
-  const { signal, onEvent: emit } = opts;
-  const svc = service.name;
-  const configHash = serviceConfigHash(service, image);
-  const ctx = { service: svc, signal };
-  const existing = await listProjectContainers(engine, project.name, { all: true, service: svc, signal });
+/** Thrown by a service's task when an earlier failure means it must not start. */
+class NotStarted extends Error {
+  override readonly name = 'NotStarted';
+}
+
+/** The service's current container (#1) and any extra replicas, from the project's container list. */
+function containersOf(existing: readonly Docker.ContainerInfo[], service: string): { current?: Docker.ContainerInfo; extra: Docker.ContainerInfo[] } {
   // Container #1 is ours; extra replicas (a former scale-up) are removed like compose scales down.
-  const sorted = [...existing].sort(
-    (a, b) => (Number(a.Labels?.[LABEL_CONTAINER_NUMBER]) || 1) - (Number(b.Labels?.[LABEL_CONTAINER_NUMBER]) || 1),
-  );
+  const sorted = existing
+    .filter((c) => c.Labels?.[LABEL_SERVICE] === service)
+    .sort((a, b) => (Number(a.Labels?.[LABEL_CONTAINER_NUMBER]) || 1) - (Number(b.Labels?.[LABEL_CONTAINER_NUMBER]) || 1));
   const [current, ...extra] = sorted;
+  return current ? { current, extra } : { extra };
+}
+
+interface ServicePlan {
+  service: ServiceSpec;
+  image: ResolvedImage;
+  configHash: string;
+  current?: Docker.ContainerInfo;
+  extra: Docker.ContainerInfo[];
+}
+
+function planService(service: ServiceSpec, image: ResolvedImage, existing: readonly Docker.ContainerInfo[]): ServicePlan {
+  return { service, image, configHash: serviceConfigHash(service, image), ...containersOf(existing, service.name) };
+}
+
+/** A fresh service (no container at all) gets its container before its turn to start. */
+function isFresh(plan: ServicePlan): boolean {
+  return plan.current === undefined && plan.extra.length === 0;
+}
+
+async function createFor(engine: Engine, project: ComposeProject, plan: ServicePlan, opts: UpOptions, previousId?: string): Promise<{ id: string; name: string }> {
+  const blueprint = { project, service: plan.service, image: plan.image.name, imageId: plan.image.id, configHash: plan.configHash };
+  const created = await createServiceContainer(engine, blueprint, opts.signal);
+  const svc = plan.service.name;
+  opts.onEvent?.(
+    previousId !== undefined
+      ? { type: 'container', service: svc, name: created.name, containerId: created.id, action: 'recreated', previousId }
+      : { type: 'container', service: svc, name: created.name, containerId: created.id, action: 'created' },
+  );
+  return created;
+}
+
+/** Bring one service to its desired state. `created` is its container when it was made ahead of its turn. */
+async function converge(engine: Engine, project: ComposeProject, plan: ServicePlan, opts: UpOptions, created?: { id: string; name: string }): Promise<UpServiceResult> {
+  const { signal, onEvent: emit } = opts;
+  const svc = plan.service.name;
+  const ctx = { service: svc, signal };
+  if (created) {
+    await startContainer(engine, created.id, ctx);
+    emit?.({ type: 'container', service: svc, name: created.name, containerId: created.id, action: 'started' });
+    return { service: svc, container: created.name, containerId: created.id, outcome: 'created' };
+  }
+  const { current, extra } = plan;
   for (const c of extra) {
     await stopContainer(engine, c.Id, { ...ctx, timeoutSeconds: opts.stopTimeoutSeconds });
     if (await removeContainer(engine, c.Id, ctx)) {
@@ -108,7 +155,7 @@ async function converge(engine: Engine, project: ComposeProject, service: Servic
     }
   }
 
-  if (current && current.Labels?.[LABEL_CONFIG_HASH] === configHash) {
+  if (current && current.Labels?.[LABEL_CONFIG_HASH] === plan.configHash) {
     const name = containerDisplayName(current);
     if (current.State === 'running' || current.State === 'restarting') {
       emit?.({ type: 'container', service: svc, name, containerId: current.Id, action: 'unchanged' });
@@ -119,7 +166,6 @@ async function converge(engine: Engine, project: ComposeProject, service: Servic
     return { service: svc, container: name, containerId: current.Id, outcome: 'started' };
   }
 
-  const blueprint = { project, service, image: image.name, imageId: image.id, configHash };
   let outcome: ServiceOutcome = 'created';
   let previousId: string | undefined;
   if (current) {
@@ -131,15 +177,10 @@ async function converge(engine: Engine, project: ComposeProject, service: Servic
     }
     outcome = 'recreated';
   }
-  const created = await createServiceContainer(engine, blueprint, signal);
-  emit?.(
-    previousId !== undefined
-      ? { type: 'container', service: svc, name: created.name, containerId: created.id, action: 'recreated', previousId }
-      : { type: 'container', service: svc, name: created.name, containerId: created.id, action: 'created' },
-  );
-  await startContainer(engine, created.id, ctx);
-  emit?.({ type: 'container', service: svc, name: created.name, containerId: created.id, action: 'started' });
-  return { service: svc, container: created.name, containerId: created.id, outcome };
+  const made = await createFor(engine, project, plan, opts, previousId);
+  await startContainer(engine, made.id, ctx);
+  emit?.({ type: 'container', service: svc, name: made.name, containerId: made.id, action: 'started' });
+  return { service: svc, container: made.name, containerId: made.id, outcome };
 }
 
 export async function up(engine: Engine, project: ComposeProject, opts: UpOptions = {}): Promise<UpResult> {
@@ -148,30 +189,76 @@ export async function up(engine: Engine, project: ComposeProject, opts: UpOption
   const selected = withDependencies(project.services, opts.services);
   const waves = dependencyWaves(selected);
 
-  const network = await ensureNetwork(engine, project.name, signal);
-  emit?.({ type: 'network', name: network.name, action: network.created ? 'created' : 'exists' });
-
   // Declared volumes (compose creates them all) plus any named volume a selected service mounts.
   const volumeKeys = [...project.volumes];
   for (const s of selected) {
     for (const v of s.volumes) if (v.type === 'volume' && v.source !== '' && !volumeKeys.includes(v.source)) volumeKeys.push(v.source);
   }
-  const volumes = await ensureVolumes(engine, project.name, volumeKeys, signal);
-  for (const v of volumes) emit?.({ type: 'volume', name: v.name, action: v.created ? 'created' : 'exists' });
 
+  // Independent of each other: one round of requests instead of a chain of them.
   const images = new Map<string, ResolvedImage>();
-  await settleAll(
+  const networkP = ensureNetwork(engine, project.name, signal);
+  const volumesP = ensureVolumes(engine, project.name, volumeKeys, signal);
+  const existingP = listProjectContainers(engine, project.name, { all: true, signal });
+  const imagesP = settleAll(
     selected.map(async (s) => {
       images.set(s.name, await resolveImage(engine, project, s, opts));
     }),
   );
+  await settleAll<unknown>([networkP, volumesP, existingP, imagesP]);
+  const [network, volumes, existing] = [await networkP, await volumesP, await existingP];
+  emit?.({ type: 'network', name: network.name, action: network.created ? 'created' : 'exists' });
+  for (const v of volumes) emit?.({ type: 'volume', name: v.name, action: v.created ? 'created' : 'exists' });
 
-  const services: UpServiceResult[] = [];
-  for (const [index, wave] of waves.entries()) {
-    signal?.throwIfAborted();
-    emit?.({ type: 'wave', index, services: wave.map((s) => s.name) });
-    const results = await settleAll(wave.map((s) => converge(engine, project, s, images.get(s.name) as ResolvedImage, opts)));
-    services.push(...results);
+  const plans = new Map(selected.map((s) => [s.name, planService(s, images.get(s.name) as ResolvedImage, existing)]));
+  const waveOf = new Map<string, number>();
+  for (const [index, wave] of waves.entries()) for (const s of wave) waveOf.set(s.name, index);
+  const announced = new Set<number>();
+  let failed = false;
+
+  // Fresh services: every container is created now, in parallel, ahead of its turn to start.
+  const early = new Map<string, Promise<{ id: string; name: string }>>();
+  for (const plan of plans.values()) {
+    if (!isFresh(plan)) continue;
+    const made = createFor(engine, project, plan, opts);
+    made.catch(() => {
+      failed = true;
+    });
+    early.set(plan.service.name, made);
   }
+
+  // Each service starts once the services it depends on are started, unless something failed.
+  const tasks = new Map<string, Promise<UpServiceResult>>();
+  const taskFor = (name: string): Promise<UpServiceResult> => {
+    let task = tasks.get(name);
+    if (task) return task;
+    const plan = plans.get(name) as ServicePlan;
+    const deps = [...new Set(plan.service.dependsOn)].filter((d) => d !== name && plans.has(d));
+    task = (async () => {
+      const settled = await Promise.allSettled(deps.map((d) => taskFor(d)));
+      if (failed || settled.some((r) => r.status === 'rejected')) throw new NotStarted(name);
+      const created = await early.get(name);
+      signal?.throwIfAborted();
+      const index = waveOf.get(name) ?? 0;
+      if (!announced.has(index)) {
+        announced.add(index);
+        emit?.({ type: 'wave', index, services: (waves[index] ?? []).map((s) => s.name) });
+      }
+      try {
+        return await converge(engine, project, plan, opts, created);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    })();
+    tasks.set(name, task);
+    return task;
+  };
+  const order = waves.flat().map((s) => s.name);
+  const outcomes = await Promise.allSettled([...order.map((n) => taskFor(n)), ...early.values()]);
+  // The first real failure (in start order); services that were held back by it are not failures.
+  const failure = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof NotStarted));
+  if (failure) throw failure.reason;
+  const services = order.map((_, i) => (outcomes[i] as PromiseFulfilledResult<UpServiceResult>).value);
   return { network, volumes, waves: waves.map((w) => w.map((s) => s.name)), services };
 }

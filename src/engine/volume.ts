@@ -30,29 +30,29 @@ async function volumeExists(engine: Engine, name: string, signal?: AbortSignal):
   }
 }
 
-/** Create each `<project>_<key>` unless it exists (volume create is idempotent in the daemon too). */
+/** Create each `<project>_<key>` unless it exists (volume create is idempotent in the daemon too). All at once; results in `keys` order. */
 export async function ensureVolumes(engine: Engine, project: string, keys: readonly string[], signal?: AbortSignal): Promise<EnsuredVolume[]> {
-  const out: EnsuredVolume[] = [];
-  for (const key of keys) {
-    const name = volumeName(project, key);
-    if (await volumeExists(engine, name, signal)) {
-      out.push({ key, name, created: false });
-      continue;
-    }
-    await engine.call(
-      'volume.create',
-      (d) =>
-        d.createVolume({
-          Name: name,
-          Driver: 'local',
-          Labels: { [LABEL_PROJECT]: project, [LABEL_VOLUME]: key, [LABEL_VERSION]: COMPOSE_VERSION },
-          ...abortOpt(signal),
-        }),
-      { target: name, signal },
-    );
-    out.push({ key, name, created: true });
-  }
-  return out;
+  const results = await Promise.allSettled(
+    keys.map(async (key): Promise<EnsuredVolume> => {
+      const name = volumeName(project, key);
+      if (await volumeExists(engine, name, signal)) return { key, name, created: false };
+      await engine.call(
+        'volume.create',
+        (d) =>
+          d.createVolume({
+            Name: name,
+            Driver: 'local',
+            Labels: { [LABEL_PROJECT]: project, [LABEL_VOLUME]: key, [LABEL_VERSION]: COMPOSE_VERSION },
+            ...abortOpt(signal),
+          }),
+        { target: name, signal },
+      );
+      return { key, name, created: true };
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<EnsuredVolume>).value);
 }
 
 /** Volumes labelled for the project. */

@@ -19,11 +19,11 @@ import { describePortHolder, describeHolderText } from '../recovery/port-holder.
 import { DeployError } from '../recovery/deploy-error.js';
 import { buildRecord, declinedText, detectedText, formatReportLine, type ReportLine, type RunSummary } from '../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord } from '../recovery/types.js';
-import { ALTERNATE_BUNDLE, ROLE_LABEL, bundleByName, bundlePorts, endpointsFor, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
-import { applyPortPlan, hostIpOf } from '../devlake/plan.js';
+import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundleByName, bundlePorts, endpointsFor, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
+import { applyPortPlan, hostIpOf, publishedPorts } from '../devlake/plan.js';
 import { takenPorts } from '../util/port-probe.js';
 import { waitForPing, runMigration } from '../devlake/health.js';
-import { downloadRelease, resolveVersion, type ReleaseEnv } from '../devlake/release.js';
+import { downloadRelease, resolveVersion } from '../devlake/release.js';
 import { prepareEnvFile, tightenEnvMode } from '../devlake/env-file.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
 import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../devlake/state.js';
@@ -126,9 +126,9 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       composeFile = recorded;
       if (previous?.source === 'fork') services = FORK_SERVICES;
     } else if (opts.source === 'official') {
-      version = await resolveVersion(opts.version, opts.env as ReleaseEnv, signal);
+      version = await resolveVersion(opts.version, opts.env, signal);
       out.progress(`Downloading DevLake ${version} release files`);
-      await downloadRelease(dir, version, opts.env as ReleaseEnv, signal);
+      await downloadRelease(dir, version, opts.env, signal);
       const env = await prepareEnvFile(dir, path.join(dir, 'env.example'));
       if (env.backup) out.note(`Backed up the previous .env to ${path.relative(process.cwd(), env.backup) || env.backup} (ENCRYPTION_SECRET kept).`);
       composeFile = path.join(dir, 'docker-compose.yml');
@@ -221,46 +221,70 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       const what = role ? `${port} (${ROLE_LABEL[role.role]})` : port === MYSQL_HOST_PORT ? `${port} (MySQL)` : String(port);
       const holderText = holder ? describeHolderText(holder) : 'in use';
       const facts = { ...c.facts, detail: `${what} is ${holderText}` };
-      if (holder && holder.kind === 'container') Object.assign(facts, { holder: holder.name, stopCommand: holder.stopCommand });
-      if (holder && holder.kind === 'process') Object.assign(facts, { holderPid: holder.pid, holderCommand: holder.command });
-      return { ...c, facts };
+      let remediation = c.remediation;
+      if (holder?.kind === 'container') {
+        Object.assign(facts, { holder: holder.name, stopCommand: holder.stopCommand });
+        remediation += ` To stop the container that holds it: ${holder.stopCommand}`;
+      }
+      if (holder?.kind === 'process') {
+        Object.assign(facts, { holderPid: holder.pid, holderCommand: holder.command });
+        remediation += ` It is held by process ${holder.pid} (${holder.command}).`;
+      }
+      return { ...c, facts, remediation };
     }
     return c;
   };
 
+  const holderText = async (port: number): Promise<string> => {
+    const holder = await describePortHolder(port, { findPublishers: (q: number) => findPublishers(engine, q), exists: existsSync }).catch(() => undefined);
+    return holder ? describeHolderText(holder) : 'in use';
+  };
+
+  /**
+   * The port repairs. The named repair is the class's; before the one retry we also probe every
+   * other port the plan publishes, so a second known conflict (3306 and a bundle port together,
+   * common with two stacks) is repaired in the same retry instead of failing it.
+   */
   const repair = async ({ input }: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource } }): Promise<RepairOutcome> => {
     const c = input.classification;
-    if (!project) throw new DeployError({ source: 'internal', message: 'no project loaded' });
-    if (c.repair === 'local.alternate-bundle') {
-      const planned = applyPortPlan(project, { ...input.plan, bundle: 'alternate' });
-      const ports = bundlePorts(ALTERNATE_BUNDLE);
+    const p = project;
+    if (!p) throw new DeployError({ source: 'internal', message: 'no project loaded' });
+    if (c.repair !== 'local.alternate-bundle' && c.repair !== 'local.unpublish-mysql') throw new RepairDeclinedError('this failure has no automatic repair');
+    // Our own failed attempt must not count as a holder when probing.
+    await teardownAttempt();
+    const current = applyPortPlan(p, input.plan);
+    const isTaken = async (port: number) => (await takenPorts([port], hostIpOf(current, port) || '0.0.0.0')).length > 0;
+    const published = new Set(publishedPorts(current).map((x) => x.port));
+
+    let bundle = c.repair === 'local.alternate-bundle';
+    if (!bundle && input.plan.bundle === 'default') {
+      for (const port of bundlePorts(DEFAULT_BUNDLE)) if (published.has(port) && (await isTaken(port))) bundle = true;
+    }
+    let unpublish = c.repair === 'local.unpublish-mysql';
+    if (!unpublish && !input.plan.mysqlUnpublished && published.has(MYSQL_HOST_PORT) && (await isTaken(MYSQL_HOST_PORT))) unpublish = true;
+
+    if (bundle) {
+      const planned = applyPortPlan(p, { ...input.plan, bundle: 'alternate' });
       const busy: string[] = [];
-      for (const p of ports) {
-        const taken = await takenPorts([p], hostIpOf(planned, p) || '0.0.0.0');
-        if (taken.length === 0) continue;
-        const holder = await describePortHolder(p, { findPublishers: (q: number) => findPublishers(engine, q), exists: existsSync }).catch(() => undefined);
-        busy.push(`${p} is ${holder ? describeHolderText(holder) : 'in use'}`);
+      for (const port of bundlePorts(ALTERNATE_BUNDLE)) {
+        if ((await takenPorts([port], hostIpOf(planned, port) || '0.0.0.0')).length > 0) busy.push(`${port} is ${await holderText(port)}`);
       }
       if (busy.length > 0) {
         const first = typeof c.facts.detail === 'string' ? c.facts.detail : `${String(c.facts.port)} is in use`;
         throw new RepairDeclinedError(`the alternate bundle is busy too (${busy.join('; ')}); ${first}. Stop one of the holders and run the deploy again`);
       }
-      await teardownAttempt();
-      return {
-        repair: 'local.alternate-bundle',
-        description: `switch to the alternate port bundle: ${bundleText(ALTERNATE_BUNDLE)}`,
-        plan: { ...input.plan, bundle: 'alternate' },
-      };
     }
-    if (c.repair === 'local.unpublish-mysql') {
-      await teardownAttempt();
-      return {
-        repair: 'local.unpublish-mysql',
-        description: `start MySQL without publishing ${MYSQL_HOST_PORT} on the host (DevLake reaches it on the stack's own network)`,
-        plan: { ...input.plan, mysqlUnpublished: true },
-      };
-    }
-    throw new RepairDeclinedError('this failure has no automatic repair');
+    const words: string[] = [];
+    if (bundle) words.push(`switch to the alternate port bundle: ${bundleText(ALTERNATE_BUNDLE)}`);
+    if (unpublish) words.push(`start MySQL without publishing ${MYSQL_HOST_PORT} on the host (DevLake reaches it on the stack's own network)`);
+    const main = c.repair;
+    const also = main === 'local.alternate-bundle' ? (unpublish ? ['local.unpublish-mysql' as const] : []) : bundle ? ['local.alternate-bundle' as const] : [];
+    return {
+      repair: main,
+      ...(also.length > 0 ? { also } : {}),
+      description: words.join('; and '),
+      plan: { ...input.plan, bundle: bundle ? 'alternate' : input.plan.bundle, mysqlUnpublished: input.plan.mysqlUnpublished || unpublish },
+    };
   };
 
   /** Remove only what the failed attempt created; containers that were already there stay. */
@@ -348,7 +372,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
   if (context.classification) summary.last = context.classification;
   if (firstClass) summary.first = firstClass;
-  if (context.repair) summary.repair = { id: context.repair.repair, description: context.repair.description };
+  if (context.repair) summary.repair = { id: context.repair.repair, description: context.repair.description, ...(context.repair.also ? { also: context.repair.also } : {}) };
 
   let failure: LocalFlowResult['failure'];
   if (ok) {
@@ -377,7 +401,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     outcome: summary.outcome,
     ...(ok ? { endpoints } : {}),
     bundle,
-    source: opts.mode === 'deploy' ? opts.source : ((currentState.source ?? previous?.source ?? 'custom') as LocalFlowOptions['source']),
+    source: opts.mode === 'deploy' ? opts.source : (currentState.source ?? previous?.source ?? 'custom'),
     ...(version ? { version } : {}),
     ...(record ? { record } : {}),
     report,

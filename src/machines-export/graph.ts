@@ -95,7 +95,8 @@ export function guardName(guard: unknown): string {
 /** Guard parameters, short: `azure.login` for one, `kind=vault, strict=true` for several. */
 function paramsText(params: unknown): string {
   if (params === undefined || params === null || typeof params === 'function') return '';
-  if (typeof params !== 'object') return String(params);
+  if (typeof params === 'string' || typeof params === 'number' || typeof params === 'boolean') return String(params);
+  if (typeof params !== 'object') return '';
   const entries = Object.entries(params as Record<string, unknown>);
   const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
   if (entries.length === 1) return show(entries[0]![1]);
@@ -183,6 +184,15 @@ function eventLabel(kind: EdgeKind, eventType: string, invoke: GraphInvoke | und
   }
 }
 
+/**
+ * xstate implements `after` with a `raise` on entry and a `cancel` on exit per delay; the edges
+ * already say `after …`, so those are not listed as the node's actions.
+ */
+function withoutDelayPlumbing(names: string[], builtin: string, count: number): string[] {
+  let left = count;
+  return names.filter((n) => !(n === builtin && left-- > 0));
+}
+
 /** The machine as nodes and edges. Pure: reads state nodes only. */
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const stateNodes = allStateNodes(machine.root);
@@ -200,8 +210,8 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
           ? (Object.values(node.states) as AnyStateNode[]).map((c) => c.id)
           : [],
     invokes: invokesOf(node),
-    entry: node.entry.map(actionName),
-    exit: node.exit.map(actionName),
+    entry: withoutDelayPlumbing(node.entry.map(actionName), 'raise', node.after.length),
+    exit: withoutDelayPlumbing(node.exit.map(actionName), 'cancel', node.after.length),
     description: node.description,
   }));
   const edges: GraphEdge[] = [];

@@ -12,7 +12,7 @@ function transitionJson(t: AnyTransitionDefinition): Json {
     target: (t.target ?? []).map((n: AnyStateNode) => `#${n.id}`),
     source: `#${t.source.id}`,
     actions: t.actions.map(actionName),
-    eventType: t.eventType,
+    eventType: t.eventType as string,
     reenter: Boolean(t.reenter),
   };
   if (t.guard !== undefined) out.guard = guardName(t.guard);

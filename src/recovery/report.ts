@@ -43,7 +43,7 @@ export interface RunSummary {
   first?: Classification;
   /** The failure that ended the run, when it failed (the retry's own, after a retry). */
   last?: Classification;
-  repair?: { id: RepairId; description: string };
+  repair?: { id: RepairId; description: string; also?: RepairId[] };
   repairDeclined?: string;
   attempts: number;
   outcome: 'ok' | 'recovered' | 'failed';
@@ -64,6 +64,7 @@ export function buildRecord(s: RunSummary, at: Date = new Date()): RecoveryRecor
     detail: s.detail,
   };
   if (s.repairDeclined !== undefined) record.repairDeclined = s.repairDeclined;
+  if (s.repair?.also && s.repair.also.length > 0) record.alsoApplied = s.repair.also;
   return record;
 }
 

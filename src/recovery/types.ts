@@ -93,6 +93,8 @@ export interface RecoveryRecord {
   /** Repair applied, or null with the reason it declined. */
   repair: RepairId | null;
   repairDeclined?: string;
+  /** Further repairs applied in the same single retry. */
+  alsoApplied?: RepairId[];
   attempts: number;
   outcome: 'recovered' | 'failed';
   detail: string;

@@ -30,7 +30,8 @@ export const IMAGE_HASH_LABEL = 'dev.gh-devlake.test.inputs-hash';
 /** Bump to force every test image to rebuild. */
 const RECIPE_VERSION = '1';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// GDL_REPO_ROOT lets scripts that run these helpers transpiled elsewhere (npm run demo) point back here.
+export const REPO_ROOT = process.env.GDL_REPO_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 export const TEST_IMAGES_DIR = path.join(REPO_ROOT, 'test', 'images');
 export const BUSYBOX_PATH = process.env.GDL_TEST_BUSYBOX ?? '/usr/bin/busybox';
 /** Dockerfile line after which an image's own steps start (fork-repo.ts swaps the lines above it). */

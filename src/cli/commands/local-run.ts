@@ -112,7 +112,7 @@ export async function runLocalCommand(
             wait: flow.wait,
             env: io.env,
             signal,
-            ...(inspector ? { inspect: inspector.attach } : {}),
+            ...(inspector ? { inspect: (o: { inspect?: unknown }) => inspector.attach(o) } : {}),
           },
           out,
         );

@@ -146,7 +146,7 @@ describe('deploy-azure machine runs', () => {
         checkAuth: fromPromise(() => Promise.resolve()),
         ensureResourceGroup: fromPromise(() => Promise.resolve()),
         writePartialState: fromPromise(() => Promise.resolve()),
-        preflight: fromPromise<PreflightFindings>(() => Promise.resolve({ vault: { source: 'probe', code: 'VaultSoftDeleted', message: "Key vault 'other' is soft-deleted." } })),
+        preflight: fromPromise<PreflightFindings, void>(() => Promise.resolve({ vault: { source: 'probe', code: 'VaultSoftDeleted', message: "Key vault 'other' is soft-deleted." } })),
         classify: fromPromise<Classification, DeployFailure>(({ input }) =>
           Promise.resolve({ classId: 'azure.keyvault-soft-deleted', title: 't', facts: { name: 'otherkv' }, repair: 'azure.purge-vault', remediation: 'r', failure: input }),
         ),

@@ -67,7 +67,7 @@ describe('bounded retry: deploy-local specifics', () => {
     const broken = createMachine({
       ...config,
       states: { ...states, retryOnce: { ...retryOnce, invoke: { ...(retryOnce.invoke as object), onError: { target: 'repair' } } } },
-    } as Parameters<typeof createMachine>[0]).provide(machine.implementations as never);
+    } as unknown as Parameters<typeof createMachine>[0]).provide(machine.implementations as never);
     const result = proveBoundedRetry('deploy-local (broken)', broken);
     console.log(`[bounded-retry] deploy-local broken copy: ${result.violations.join(' | ')}`);
     expect(result.ok).toBe(false);
@@ -86,7 +86,7 @@ describe('bounded retry: deploy-local specifics', () => {
     const broken = createMachine({
       ...config,
       states: { ...states, classifyFinal: { ...cf, invoke: { ...(cf.invoke as object), onDone: { target: 'repair' } } } },
-    } as Parameters<typeof createMachine>[0]);
+    } as unknown as Parameters<typeof createMachine>[0]);
     expect(proveBoundedRetry('deploy-local (broken 2)', broken).ok).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 // live actor, and every transition the machine defines (each guard branch, `always` included) taken.
 
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AnyStateMachine, StateValue } from 'xstate';
+import type { AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
 import { machines } from '../../../machines/index.js';
 import type { Classification } from '../../../src/recovery/types.js';
 import { allTransitionKeys, buildModel, pathRunner, type Model, type RunResult } from './model.js';
@@ -18,7 +18,7 @@ function topState(value: StateValue): string {
 
 function repairKeys(machine: AnyStateMachine): Set<string> {
   return new Set(
-    Object.values(machine.root.states)
+    (Object.values(machine.root.states) as AnyStateNode[])
       .filter((n) => isRepairNode(n))
       .map((n) => n.key),
   );
@@ -64,7 +64,7 @@ describe.each(Object.entries(machines))('model: %s', (name, machine) => {
   test('the event alphabet comes from the invokes: done and error of every invoke id', () => {
     const { model } = outcomes.get(name)!;
     const types = new Set(model.edges.map((e) => e.event.type));
-    const ids = Object.values(machine.root.states).flatMap((n) => n.invoke.map((i) => i.id));
+    const ids = (Object.values(machine.root.states) as AnyStateNode[]).flatMap((n) => n.invoke.map((i) => i.id));
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) {
       expect(types.has(`xstate.done.actor.${id}`), `done of ${id}`).toBe(true);
@@ -98,6 +98,13 @@ describe.each(Object.entries(machines))('model: %s', (name, machine) => {
   });
 });
 
+interface LocalContext {
+  attempts: number;
+  repair?: { repair: string };
+  classification?: Classification;
+}
+const localContext = (r: RunResult): LocalContext => r.final.context as LocalContext;
+
 describe('model: deploy-local specifics', () => {
   const get = (): Outcome => {
     const o = outcomes.get('deploy-local');
@@ -125,9 +132,9 @@ describe('model: deploy-local specifics', () => {
       const ups = r.calls.filter((c) => c.src === 'composeUp');
       expect(ups.map((c) => c.id)).toEqual(['composeUp', 'retryComposeUp'].slice(0, ups.length));
       expect(ups.map((c) => (c.input as { attempt: number }).attempt)).toEqual([1, 2].slice(0, ups.length));
-      expect(r.final.context.attempts).toBe(ups.length);
+      expect(localContext(r).attempts).toBe(ups.length);
       if (ups.length === 2) {
-        const repair = r.final.context.repair as { repair: string } | undefined;
+        const repair = localContext(r).repair;
         const plan = ups[1]!.input as { bundle: string; mysqlUnpublished: boolean };
         if (repair?.repair === 'local.alternate-bundle') expect(plan.bundle).toBe('alternate');
         if (repair?.repair === 'local.unpublish-mysql') expect(plan.mysqlUnpublished).toBe(true);
@@ -138,7 +145,7 @@ describe('model: deploy-local specifics', () => {
   test('custom deploys never repair; the alternate bundle is not tried twice; MySQL is not unpublished twice', () => {
     for (const { r, input } of runs()) {
       const repaired = r.values.includes('repair');
-      const c = r.final.context.classification as Classification | undefined;
+      const c = localContext(r).classification;
       if (input.source === 'custom') expect(repaired).toBe(false);
       if (!repaired) continue;
       const first = r.calls.find((x) => x.id === 'repair')!.input as { classification: Classification };
@@ -159,7 +166,7 @@ describe('model: deploy-local specifics', () => {
     for (const { r } of runs()) {
       const rep = r.calls.find((x) => x.id === 'repair');
       if (rep) repairedClasses.add((rep.input as { classification: Classification }).classification.classId);
-      const c = r.final.context.classification as Classification | undefined;
+      const c = localContext(r).classification;
       if (r.final.value === 'failed' && c) failedClasses.add(c.classId);
     }
     expect([...repairedClasses].sort()).toEqual(['local.mysql-port-conflict', 'local.port-conflict']);

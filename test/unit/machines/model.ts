@@ -76,7 +76,7 @@ function childOf(snapshot: AnyMachineSnapshot, id: string): { src: string; input
 /** The events a snapshot can take: invoke results from the fixtures, other events bare. */
 export function eventsFor(name: string, machine: AnyStateMachine, snapshot: AnyMachineSnapshot): AnyEventObject[] {
   if (snapshot.status !== 'active') return [];
-  const types = [...new Set(activeNodes(machine.root, snapshot.value).flatMap((n) => n.ownEvents as string[]))];
+  const types = [...new Set(activeNodes(machine.root, snapshot.value as StateValue).flatMap((n) => n.ownEvents as string[]))];
   const out: AnyEventObject[] = [];
   for (const type of types) {
     const isDone = type.startsWith(DONE);
@@ -122,12 +122,12 @@ export function pureTransitions(machine: AnyStateMachine): {
   return {
     initial(input) {
       executed = [];
-      const snapshot = machine.getInitialSnapshot(scope, input) as AnyMachineSnapshot;
+      const snapshot = machine.getInitialSnapshot(scope as never, input) as AnyMachineSnapshot;
       return [snapshot, customActions(executed)];
     },
     transition(snapshot, event) {
       executed = [];
-      const next = machine.transition(snapshot, event, scope) as AnyMachineSnapshot;
+      const next = machine.transition(snapshot, event, scope as never) as AnyMachineSnapshot;
       return [next, customActions(executed)];
     },
   };
@@ -219,8 +219,9 @@ export function buildModel(name: string, machine: AnyStateMachine, inputs: unkno
 /** A transition of the machine as a stable key: `<node id> <event type> #<branch>`. */
 export function transitionKey(t: AnyTransitionDefinition): string {
   const source = t.source as AnyStateNode;
-  const list = t.eventType === '' ? (source.always ?? []) : (source.transitions.get(t.eventType) ?? []);
-  return `${source.id} ${t.eventType || 'always'} #${list.indexOf(t)}`;
+  const eventType = t.eventType as string;
+  const list = eventType === '' ? (source.always ?? []) : (source.transitions.get(eventType) ?? []);
+  return `${source.id} ${eventType || 'always'} #${list.indexOf(t)}`;
 }
 
 /** Every transition the machine defines (each guard branch separately), as keys. */
@@ -257,7 +258,8 @@ export interface RunResult {
 }
 
 function isBuiltin(impl: unknown): boolean {
-  return typeof impl === 'function' && typeof (impl as { type?: unknown }).type === 'string' && String((impl as { type: string }).type).startsWith('xstate.');
+  const type = typeof impl === 'function' ? (impl as unknown as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.startsWith('xstate.');
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -306,14 +308,14 @@ export function pathRunner(machine: AnyStateMachine): (path: ModelPath) => Promi
     calls = [];
     log = [];
     const transitions = new Set<string>();
-    let root: AnyActorRef | undefined;
+    const rootRef: { current?: AnyActorRef } = {};
     const inspect = (ev: InspectionEvent): void => {
-      if (ev.type !== '@xstate.microstep' || ev.actorRef !== root) return;
+      if (ev.type !== '@xstate.microstep' || ev.actorRef !== rootRef.current) return;
       for (const t of (ev as { _transitions: AnyTransitionDefinition[] })._transitions) transitions.add(transitionKey(t));
     };
     let emitted = 0;
     const actor = createActor(provided, { input: path.input, inspect });
-    root = actor;
+    rootRef.current = actor;
     actor.subscribe({ next: () => void emitted++, error: () => undefined });
     actor.start();
 
@@ -343,7 +345,7 @@ export function pathRunner(machine: AnyStateMachine): (path: ModelPath) => Promi
         break;
       }
       const snap = actor.getSnapshot() as AnyMachineSnapshot;
-      values.push(snap.value);
+      values.push(snap.value as StateValue);
       const ran = log.slice(seen);
       seen = log.length;
       const bad: string[] = [];

@@ -16,7 +16,7 @@ import { REPAIR_IDS } from '../../../src/recovery/types.js';
  * Actor names (invoke `src`) that make a deploy attempt. A machine with none of them fails the
  * proof (a vacuous pass would prove nothing): add the new machine's deploy actor here.
  */
-export const DEPLOY_ACTOR_SRCS: readonly string[] = ['composeUp', 'deployArm', 'armDeploy', 'deployTemplate', 'deployResources', 'createDeployment'];
+export const DEPLOY_ACTOR_SRCS: readonly string[] = ['composeUp', 'deploy', 'deployArm', 'armDeploy', 'deployTemplate'];
 
 function camel(s: string): string {
   return s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -102,7 +102,8 @@ export function proofGraph(machine: AnyStateMachine): ProofGraph {
             const left = new Set([leaf, ...ancestorsOf(leaf)].map((n) => n.id));
             const entered = new Set(chainDown(target, to).map((n) => n.id));
             for (const n of [to, ...ancestorsOf(to)]) if (!left.has(n.id)) entered.add(n.id);
-            const event = t.eventType === '' ? 'always' : t.eventType.replace(/^xstate\.(done|error)\.actor\./, '$1: ');
+            const eventType = t.eventType as string;
+            const event = eventType === '' ? 'always' : eventType.replace(/^xstate\.(done|error)\.actor\./, '$1: ');
             edges.push({ from: leaf.id, to: to.id, entered: [...entered], via: `${owner.key} --${event}--> ${target.key}` });
           }
         }
@@ -303,7 +304,11 @@ export function retryMutants(machine: AnyStateMachine, deploySrcs: readonly stri
     const todo = [from];
     while (todo.length) {
       const v = todo.pop()!;
-      for (const w of out.get(v) ?? []) if (!seen.has(w)) todo.push(w), seen.add(w);
+      for (const w of out.get(v) ?? []) {
+        if (seen.has(w)) continue;
+        seen.add(w);
+        todo.push(w);
+      }
     }
     return seen;
   };

@@ -1,0 +1,12 @@
+import Docker from 'dockerode';
+import { writeFileSync } from 'node:fs';
+const docker = new Docker();
+const project = `gdl-test-bench-floorx-i-p${process.pid}`;
+const net = `${project}_default`;
+await docker.createNetwork({ Name: net, Driver: 'bridge', CheckDuplicate: true, Attachable: true, Labels: { 'com.docker.compose.project': project } });
+const hc: any = { NetworkMode: net, PortBindings: { '3306/tcp': [{ HostIp: '127.0.0.1', HostPort: '3306' }] }, RestartPolicy: { Name: 'always' } };
+const c = await docker.createContainer({ name: `${project}-mysql-1`, Image: 'mysql:8', Labels: { 'com.docker.compose.project': project }, ExposedPorts: { '3306/tcp': {} }, HostConfig: hc, NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: ['mysql'] } } } });
+await c.start();
+writeFileSync('/tmp/our-mysql.json', JSON.stringify([await c.inspect()], null, 4));
+await c.remove({ force: true, v: true });
+await docker.getNetwork(net).remove();

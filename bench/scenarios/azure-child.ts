@@ -1,0 +1,35 @@
+// One `deploy azure` against the fake ARM, in a fresh process like a CLI run: the product code from
+// dist/ (the Azure SDK included), the test-only fake ARM from test/fake-arm. Scenario
+// all-repairs-at-once with instant answers: no long-running-operation polls, no provider
+// registration polls, a migration that is over at once. Prints one JSON line.
+//   node --import ./bench/ts-hook.mjs bench/scenarios/azure-child.ts <repo-root> <tmp-dir>
+
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LOCATION, RESOURCE_GROUP, scenario, startScenario } from '../../test/fake-arm/scenarios.js';
+
+const [root, tmp] = process.argv.slice(2) as [string, string];
+const dist = (p: string) => pathToFileURL(path.join(root, 'dist', p)).href;
+
+const harness = await startScenario(scenario('all-repairs-at-once'), { lroPolls: 0, registeringPolls: 0, backend: { warmingAnswers: 1, migrationMs: 0 } });
+try {
+  const t0 = performance.now();
+  const { deployAzure } = (await import(dist('src/azure/commands.js'))) as typeof import('../../src/azure/commands.js');
+  const { Output } = (await import(dist('src/cli/output.js'))) as typeof import('../../src/cli/output.js');
+  const t1 = performance.now();
+  let text = '';
+  const sink = { write: (s: string) => ((text += s), true), isTTY: false };
+  const out = new Output({ json: false, stdout: sink, stderr: sink, env: { NO_COLOR: '1' } });
+  const dir = mkdtempSync(path.join(tmp, 'azure-'));
+  const code = await deployAzure(
+    { resourceGroup: RESOURCE_GROUP, location: LOCATION, official: true, dir, json: false, env: { PATH: process.env.PATH ?? '' } },
+    out,
+    harness.deps as unknown as Parameters<typeof deployAzure>[2],
+  );
+  const t2 = performance.now();
+  const incidents = (text.match(/^Detected:/gm) ?? []).length;
+  process.stdout.write(JSON.stringify({ code, loadMs: t1 - t0, flowMs: t2 - t1, incidents, deployPuts: harness.arm.state.deployPuts, output: code === 0 ? undefined : text }) + '\n');
+} finally {
+  await harness.close();
+}

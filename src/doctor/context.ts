@@ -1,0 +1,92 @@
+// What a local deploy from DIR would start from, read without changing anything: the state file
+// (bundle, source, MySQL unpublished), the compose file and its project. The deploy's defaults fill
+// the gaps: no state file → the official source on the default bundle.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { loadComposeProject, selectServices } from '../compose/load.js';
+import type { ComposeProject } from '../compose/model.js';
+import { resolveProjectName } from '../compose/project-name.js';
+import { FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
+import { findComposeFile } from '../devlake/local-project.js';
+import { LOCAL_STATE_FILE, readLocalState, type LocalState } from '../devlake/state.js';
+import type { LocalPlan, LocalSource } from './repair-guard.js';
+
+export interface LocalContext {
+  /** Absolute DIR. */
+  dir: string;
+  dirKind: 'missing' | 'file' | 'dir';
+  stateFile: string;
+  state?: LocalState;
+  /** The state file exists but cannot be used (the deploy would stop on it). */
+  stateError?: string;
+  composeFile?: string;
+  /** The compose file exists but does not load (the deploy would stop on it). */
+  composeError?: string;
+  /** The project as the deploy would start it (a fork: only its four services). */
+  project?: ComposeProject;
+  /** The compose project name of DIR's deployment: its containers hold its ports, not a conflict. */
+  projectName?: string;
+  /** The source a deploy would use: the recorded one, else the CLI's default. */
+  source: LocalSource;
+  /** Whether the source was recorded in the state file or assumed. */
+  sourceAssumed: boolean;
+  plan: LocalPlan;
+}
+
+export const DEFAULT_SOURCE: LocalSource = 'official';
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv): Promise<LocalContext> {
+  const dir = path.resolve(dirArg);
+  const stateFile = path.join(dir, LOCAL_STATE_FILE);
+  const st = await fs.stat(dir).catch(() => undefined);
+  const dirKind: LocalContext['dirKind'] = st === undefined ? 'missing' : st.isDirectory() ? 'dir' : 'file';
+  const ctx: LocalContext = {
+    dir,
+    dirKind,
+    stateFile,
+    source: DEFAULT_SOURCE,
+    sourceAssumed: true,
+    plan: { bundle: 'default', mysqlUnpublished: false },
+  };
+  if (dirKind !== 'dir') return ctx;
+
+  try {
+    const state = await readLocalState(dir);
+    if (state) ctx.state = state;
+  } catch (err) {
+    ctx.stateError = messageOf(err);
+  }
+  const state = ctx.state;
+  if (state?.source === 'official' || state?.source === 'fork' || state?.source === 'custom') {
+    ctx.source = state.source;
+    ctx.sourceAssumed = false;
+  }
+  // The deploy starts on the recorded bundle and keeps MySQL unpublished once a repair dropped it.
+  ctx.plan = { bundle: state?.bundle === 'alternate' ? 'alternate' : 'default', mysqlUnpublished: state?.mysqlUnpublished === true };
+
+  const composeFile = findComposeFile(dir, state);
+  if (composeFile) {
+    ctx.composeFile = composeFile;
+    try {
+      const { project } = await loadComposeProject({ dir, files: [composeFile], env });
+      const fork = ctx.source === 'fork' || path.basename(composeFile) === FORK_COMPOSE_FILE;
+      ctx.project = fork ? selectServices(project, [...FORK_SERVICES].filter((s) => project.services.some((p) => p.name === s))) : project;
+      ctx.projectName = project.name;
+    } catch (err) {
+      ctx.composeError = messageOf(err);
+    }
+  }
+  if (ctx.projectName === undefined) {
+    try {
+      ctx.projectName = resolveProjectName({ dir, lookup: (k) => env[k] });
+    } catch {
+      // A directory name with nothing usable: no own project to recognise.
+    }
+  }
+  return ctx;
+}
