@@ -35,8 +35,9 @@ async function containerPorts(docker: Docker): Promise<Set<number>> {
         .getContainer(c.Id)
         .inspect()
         .catch(() => undefined);
-      for (const bindings of Object.values(info?.HostConfig?.PortBindings ?? {})) {
-        for (const b of (bindings as { HostPort?: string }[] | null) ?? []) if (b.HostPort) out.add(Number(b.HostPort));
+      const portBindings = (info?.HostConfig?.PortBindings ?? {}) as Record<string, { HostPort?: string }[] | null>;
+      for (const bindings of Object.values(portBindings)) {
+        for (const b of bindings ?? []) if (b.HostPort) out.add(Number(b.HostPort));
       }
     }
   }

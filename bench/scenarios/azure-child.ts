@@ -8,6 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOCATION, RESOURCE_GROUP, scenario, startScenario } from '../../test/fake-arm/scenarios.js';
+import type * as AzureCommands from '../../src/azure/commands.js';
+import type * as CliOutput from '../../src/cli/output.js';
 
 const [root, tmp] = process.argv.slice(2) as [string, string];
 const dist = (p: string) => pathToFileURL(path.join(root, 'dist', p)).href;
@@ -15,8 +17,8 @@ const dist = (p: string) => pathToFileURL(path.join(root, 'dist', p)).href;
 const harness = await startScenario(scenario('all-repairs-at-once'), { lroPolls: 0, registeringPolls: 0, backend: { warmingAnswers: 1, migrationMs: 0 } });
 try {
   const t0 = performance.now();
-  const { deployAzure } = (await import(dist('src/azure/commands.js'))) as typeof import('../../src/azure/commands.js');
-  const { Output } = (await import(dist('src/cli/output.js'))) as typeof import('../../src/cli/output.js');
+  const { deployAzure } = (await import(dist('src/azure/commands.js'))) as typeof AzureCommands;
+  const { Output } = (await import(dist('src/cli/output.js'))) as typeof CliOutput;
   const t1 = performance.now();
   let text = '';
   const sink = { write: (s: string) => ((text += s), true), isTTY: false };

@@ -17,7 +17,7 @@ export const ALTERNATE_PORTS = [8085, 3004, 4004] as const;
 /** The backend of the readiness runs answers /ping this long after its container started. */
 export const READINESS_DELAY_S = 3;
 const RUN_TIMEOUT_MS = 180_000;
-const RSS_HOOK = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'rss-hook.cjs');
+const RSS_HOOK = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'rss-hook.mjs');
 const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';
 
@@ -60,7 +60,7 @@ export async function oursDeploy<T = undefined>(
   let holder: HeldPort | undefined;
   try {
     if (opts.held) holder = await holdPort(8080, '0.0.0.0');
-    const args = [...(opts.rss ? ['--require', RSS_HOOK] : []), ctx.cli, 'deploy', 'local', '--dir', dir, '--version', TEST_RELEASE_VERSION, '--json'];
+    const args = [...(opts.rss ? ['--import', RSS_HOOK] : []), ctx.cli, 'deploy', 'local', '--dir', dir, '--version', TEST_RELEASE_VERSION, '--json'];
     const env = baseEnv({ ...release.env, ...(opts.rss ? { GDL_BENCH_RSS_FILE: rssFile } : {}) });
     const timed = await runTimed(process.execPath, args, { env, timeoutMs: RUN_TIMEOUT_MS });
     let doc: DeployDoc = {};

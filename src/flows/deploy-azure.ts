@@ -577,14 +577,13 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     return 'the repair does not apply here';
   };
 
-  const NOT_RETRIED = 'not attempted — nothing was changed, so the same step would fail again';
   const reportFailed = ({ context }: { context: DeployAzureContext }) => {
     if (open && !open.outcome) {
       if (!open.retried) {
         // Classified, but no repair ran (none exists, a guard said no, or the repair declined).
         open.declined = declineReason(open.first, context);
+        // No repair ran, so no retry happened: no `Retry` line (as in the local flow).
         open.lines.push({ label: 'repair', text: declinedText(open.declined) });
-        open.lines.push({ label: 'retry', text: NOT_RETRIED });
         closeFailed(open, open.first, context.failure);
       } else {
         closeFailed(open, context.classification, context.failure);
@@ -596,7 +595,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       const c = classify(context.failure);
       const o: Open = { first: c, lines: [{ label: 'detected', text: clean(detectedText(c)) }], retried: false, detail: '' };
       o.declined = 'no automatic repair for this failure';
-      o.lines.push({ label: 'repair', text: declinedText(o.declined) }, { label: 'retry', text: NOT_RETRIED });
+      o.lines.push({ label: 'repair', text: declinedText(o.declined) });
       closeFailed(o, c, context.failure);
       incidents.push(o);
       open = o;
