@@ -27,6 +27,7 @@
 
 import { assign, fromPromise, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
+import { azureRepairAllowed } from './guards.js';
 
 export interface DeployAzureInput {
   /** An interactive terminal, not CI: the login repair may prompt. */
@@ -103,12 +104,6 @@ function outputOf<T>(event: { type: string }): T {
   return (event as unknown as { output: T }).output;
 }
 
-/** The facts a guard reads as a string. */
-function fact(c: Classification, name: string): string | undefined {
-  const v = c.facts[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
 export const deployAzureMachine = setup({
   types: {
     input: {} as DeployAzureInput,
@@ -140,27 +135,7 @@ export const deployAzureMachine = setup({
       // Guards run before the transition's actions: the classification is still the event's output.
       const c = (event as { output?: Classification }).output ?? context.classification;
       if (!c || c.repair !== params.repair) return false;
-      if (context.applied.includes(params.repair)) return false;
-      switch (params.repair) {
-        case 'azure.login':
-          // Never prompt without a terminal or in CI.
-          return context.input.interactive;
-        case 'azure.purge-vault': {
-          // Only the vault this deployment derives for this resource group; the purge-protected
-          // class carries no repair, so it never gets here.
-          const name = fact(c, 'name') ?? c.failure.target;
-          return c.classId === 'azure.keyvault-soft-deleted' && (name === undefined || name === context.input.keyVaultName);
-        }
-        case 'azure.start-mysql': {
-          const name = fact(c, 'name') ?? c.failure.target;
-          return name === undefined || name === context.input.mysqlName;
-        }
-        case 'azure.register-provider':
-        case 'azure.wait-migration':
-          return true;
-        default:
-          return false;
-      }
+      return azureRepairAllowed(c, context.input, context.applied);
     },
   },
   actions: {

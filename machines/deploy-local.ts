@@ -12,6 +12,7 @@
 
 import { assign, fromPromise, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
+import { localRepairAllowed } from './guards.js';
 
 export type LocalSource = 'official' | 'fork' | 'custom';
 export type LocalMode = 'deploy' | 'start';
@@ -104,14 +105,7 @@ export const deployLocalMachine = setup({
     // Guards run before the transition's actions: read the classification from the event.
     repairAllowed: ({ context, event }) => {
       const c = outputOf<Classification | undefined>(event);
-      if (!c || c.repair === null) return false;
-      if (context.input.source === 'custom') return false;
-      if (c.repair === 'local.alternate-bundle') {
-        // The fallback helps only for a bundle port, and only from the default bundle.
-        return context.plan.bundle === 'default' && typeof c.facts.role === 'string';
-      }
-      if (c.repair === 'local.unpublish-mysql') return !context.plan.mysqlUnpublished;
-      return false;
+      return c !== undefined && localRepairAllowed(c, context.plan, context.input.source);
     },
   },
   actions: {

@@ -62,5 +62,6 @@ export function markdownTable(rows: readonly Row[]): string {
     const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`;
     lines.push(`| ${r.figure} | ${r.notMeasured ? '—' : cell(r.ours, r.unit)} | ${baseline} | ${ratio} | ${targetText(r.target, r.unit)} | ${result} |`);
   }
-  return lines.join('\n');
+  const notes = rows.filter((r) => r.note && !r.notMeasured).map((r) => `- ${r.figure.split(' ')[0]} ${r.note ?? ''}`);
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

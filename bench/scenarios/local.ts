@@ -37,7 +37,16 @@ export interface OursRun {
   pingSeenAt?: number;
   /** When the CLI printed its result (the JSON document). */
   reportedAt: number;
+  /** Epoch ms of the CLI's progress lines, by their first words (the first of each). */
+  phases: Record<string, number>;
 }
+
+const PHASES: Record<string, RegExp> = {
+  stack: /^Starting the stack$/,
+  teardown: /^Removing what the failed attempt created/,
+  retry: /^Starting the stack again/,
+  migration: /^Triggering the database migration/,
+};
 
 function tail(text: string, lines = 12): string {
   return text.trim().split('\n').slice(-lines).join('\n');
@@ -75,7 +84,12 @@ export async function oursDeploy<T = undefined>(
         `deploy ended ${timed.code ?? timed.signal} with outcome ${doc.outcome ?? '?'} on bundle ${doc.bundle ?? '?'} (wanted ${want.outcome}/${want.bundle}):\n${tail(timed.stdout + '\n' + timed.stderr)}`,
       );
     }
-    const run: OursRun & { inspected?: T } = { project, timed, doc, reportedAt: timed.firstStdoutAt ?? timed.endedAt };
+    const phases: Record<string, number> = {};
+    for (const l of timed.lines) {
+      if (l.stream !== 'stderr') continue;
+      for (const [name, re] of Object.entries(PHASES)) if (phases[name] === undefined && re.test(l.text)) phases[name] = l.at;
+    }
+    const run: OursRun & { inspected?: T } = { project, timed, doc, reportedAt: timed.firstStdoutAt ?? timed.endedAt, phases };
     const ping = timed.lines.find((l) => l.stream === 'stderr' && l.text.startsWith('Triggering the database migration'));
     if (ping) run.pingSeenAt = ping.at;
     if (opts.rss) {

@@ -38,7 +38,7 @@ export function buildProgram(io: GlobalIo, setExit: (code: number) => void): Com
       `
 Exit codes: 0 ok, 1 failed (the report says why), 2 usage error, 3 bad input file,
 4 directory busy (another run), 130/143 interrupted. NO_COLOR=1 turns colour off.
-Docs: docs/deploy.md, docs/recovery.md, docs/status.md, docs/start.md`,
+Docs: docs/deploy.md, docs/recovery.md, docs/doctor.md, docs/status.md, docs/start.md, docs/machines.md`,
     );
 
   const run = (load: () => Promise<(out: unknown) => Promise<number>>) => async (opts: unknown) => {
@@ -126,6 +126,19 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--keep-resource-group', 'Azure: delete the resources but keep the resource group')
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/cleanup.js')).cleanupCommand(io)));
+
+  program
+    .command('doctor')
+    .description('Before deploying: which known failures a deploy would meet, and what it would do. Changes nothing.')
+    .option('--dir <dir>', 'deployment directory', '.')
+    .option('--azure', 'check an Azure deploy instead of a local one')
+    .option('--resource-group <name>', 'Azure resource group (default: .devlake-azure.json in --dir)')
+    .option('--location <region>', 'Azure region (default: .devlake-azure.json in --dir)')
+    .option('--subscription <id>', 'Azure subscription id')
+    .option('--base-name <name>', "Azure resource name prefix (default: the state file's, else devlake)")
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExit code 0 when a deploy would succeed with at most automatic repairs, 1 when something needs you. See docs/doctor.md.')
+    .action(run(async () => (await import('./commands/doctor.js')).doctorCommand(io)));
 
   const machines = program.command('machines').description("Show the flows' state machines as diagrams or definitions.");
   machines

@@ -4,8 +4,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseEnv, setEnvValue } from '../compose/envfile.js';
+import { ComposeError } from '../compose/errors.js';
 import { generateEncryptionSecret } from './secrets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { secrets } from '../util/redact.js';
+import { envVariables } from './known-secrets.js';
 
 export const SECRET_KEY = 'ENCRYPTION_SECRET';
 
@@ -48,8 +51,27 @@ export async function prepareEnvFile(dir: string, exampleFile: string): Promise<
   if (secret === '') secret = parseEnv(example, { file: exampleFile, interpolate: false })[SECRET_KEY] ?? '';
   const secretGenerated = secret === '';
   if (secretGenerated) secret = generateEncryptionSecret();
-  await writeFileAtomic(envFile, setEnvValue(example, SECRET_KEY, secret), 0o600);
+  // Known before anything can print it.
+  secrets.add(secret);
+  const text = setEnvValue(example, SECRET_KEY, secret);
+  secrets.addVariables(envVariables(text, envFile));
+  await writeFileAtomic(envFile, text, 0o600);
   return { secretGenerated, tightened, ...(backup ? { backup } : {}) };
+}
+
+/**
+ * Check that an existing `dir/.env` parses (syntax only, nothing interpolated), before anything in
+ * dir is changed: a broken .env is bad input (ComposeError with file, line and column).
+ */
+export async function validateEnvFile(dir: string): Promise<void> {
+  const envFile = path.join(dir, '.env');
+  let text: string | undefined;
+  try {
+    text = await readIfExists(envFile);
+  } catch (err) {
+    throw new ComposeError({ file: envFile, message: `cannot read: ${(err as Error).message}`, hint: 'make .env a readable file (it holds the deployment\'s settings and ENCRYPTION_SECRET)', cause: err });
+  }
+  if (text !== undefined) parseEnv(text, { file: envFile, interpolate: false });
 }
 
 /** Custom deploys keep .env as it is, but a secret file readable by others is tightened to 0600. */

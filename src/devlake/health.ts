@@ -19,17 +19,67 @@ export interface HttpProbe {
   error?: string;
 }
 
-/** One GET, never throws: a status or the error in words. */
+/** 'ECONNREFUSED' when nothing listens on host:port; undefined when something does (or it was inconclusive). */
+async function connectRefused(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  const net = await import('node:net');
+  const attempt = (address: string) =>
+    new Promise<string | undefined>((resolve) => {
+      const socket = net.connect({ host: address, port });
+      const finish = (result: string | undefined): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      socket.once('connect', () => finish(undefined));
+      socket.once('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED' ? err.code : undefined));
+    });
+  // `localhost` is the loopback addresses (RFC 6761): ask them directly, without a resolver round.
+  if (host === 'localhost') return (await attempt('127.0.0.1')) && (await attempt('::1'));
+  return attempt(host.replace(/^\[|\]$/g, ''));
+}
+
+/**
+ * One GET, never throws: a status or the error in words (the socket error code, e.g.
+ * ECONNREFUSED, when there is one). Made with node:http(s) rather than fetch: a probe only needs
+ * the status line, and loading fetch's HTTP stack costs more than the probe itself, which shows
+ * in the start-up of `status` (docs/performance.md).
+ */
 export async function probeHttp(url: string, timeoutMs = 2000, signal?: AbortSignal): Promise<HttpProbe> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+  let target: URL;
   try {
-    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'manual' });
-    await res.body?.cancel().catch(() => undefined);
-    return { status: res.status };
+    target = new URL(url);
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    return { error: cause?.code ?? (err instanceof Error ? err.message : String(err)) };
+    return { error: (err as Error).message };
   }
+  if (signal?.aborted) return { error: 'aborted' };
+  if (target.protocol === 'http:') {
+    // Nothing listening (the common answer while a stack starts, or with nothing deployed) is
+    // known from a bare connect, without loading the HTTP client at all.
+    const refused = await connectRefused(target.hostname, Number(target.port || 80), timeoutMs);
+    if (refused) return { error: refused };
+  }
+  const client = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise<HttpProbe>((resolve) => {
+    let settled = false;
+    const finish = (probe: HttpProbe): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(probe);
+      req.destroy();
+    };
+    // agent: false: a connection of its own, closed after the answer (no keep-alive to outlive us).
+    const req = client.get(target, { agent: false }, (res) => {
+      res.resume();
+      finish({ status: res.statusCode ?? 0 });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ error: err.code ?? err.message }));
+    const timer = setTimeout(() => finish({ error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const onAbort = (): void => finish({ error: 'aborted' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -61,13 +61,13 @@ function looksLikeHtml(text: string): boolean {
   return /^\s*(<!doctype html|<html|<\?xml)/i.test(text);
 }
 
-/**
- * Download the release files into dir. Each is fetched completely before anything is written,
- * so a failed download leaves dir as it was.
- */
-export async function downloadRelease(dir: string, version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<void> {
+/** The release's files, fetched completely and checked (not HTML), nothing written yet. */
+export type ReleaseFiles = Record<(typeof RELEASE_FILES)[number], string>;
+
+/** Fetch every release file into memory. Throws DeployError (source 'release') on 404, HTML, network errors. */
+export async function fetchRelease(version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<ReleaseFiles> {
   const base = (env.DEVLAKE_RELEASE_BASE_URL ?? DEFAULT_RELEASE_BASE_URL).replace(/\/+$/, '');
-  const texts: string[] = [];
+  const texts: Partial<ReleaseFiles> = {};
   for (const file of RELEASE_FILES) {
     const url = `${base}/${version}/${file}`;
     const res = await get(url, 'release.download', signal);
@@ -75,8 +75,21 @@ export async function downloadRelease(dir: string, version: string, env: Release
     if (looksLikeHtml(text)) {
       throw new DeployError({ source: 'release', code: 'not-yaml', operation: 'release.download', target: url, message: `${url} returned HTML, not the release's ${file}` });
     }
-    texts.push(text);
+    texts[file] = text;
   }
+  return texts as ReleaseFiles;
+}
+
+/** Write fetched release files into dir, each atomically (a reader never sees half a file). */
+export async function writeRelease(dir: string, files: ReleaseFiles): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  for (const [i, file] of RELEASE_FILES.entries()) await writeFileAtomic(path.join(dir, file), texts[i] ?? '', 0o644);
+  for (const file of RELEASE_FILES) await writeFileAtomic(path.join(dir, file), files[file], 0o644);
+}
+
+/**
+ * Download the release files into dir. Each is fetched completely before anything is written,
+ * so a failed download leaves dir as it was.
+ */
+export async function downloadRelease(dir: string, version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<void> {
+  await writeRelease(dir, await fetchRelease(version, env, signal));
 }

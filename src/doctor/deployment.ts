@@ -70,6 +70,18 @@ export function decideDeployment(ctx: LocalContext, o: DeploymentObservation): C
     return { id, classId: null, verdict: 'needs-you', summary: `the state file cannot be used: ${ctx.stateError}`, remediation: ctx.stateError, facts };
   }
   if (ctx.composeError !== undefined) {
+    const file = path.basename(ctx.composeFile ?? 'the compose file');
+    const why = ctx.composeError.replace(/\s+/g, ' ').trim();
+    // An official deploy downloads the release's compose file over it; a fork's deploy writes the
+    // missing .env from env.example before it loads the file. Anything else stops the deploy.
+    let note: string | undefined;
+    if (ctx.source === 'official') note = `${file} in DIR does not load (${why}); an official deploy replaces it with the release's`;
+    else if (ctx.source === 'fork' && /env file \S*\.env not found/.test(why)) note = `${file} needs a .env, which the fork deploy writes from env.example`;
+    if (note !== undefined) {
+      facts.composeNote = note;
+      const r = decideStack(ctx, o, facts);
+      return { ...r, summary: `${r.summary}; ${note}` };
+    }
     return {
       id,
       classId: null,
@@ -80,6 +92,12 @@ export function decideDeployment(ctx: LocalContext, o: DeploymentObservation): C
     };
   }
 
+  return decideStack(ctx, o, facts);
+}
+
+/** The stack itself: none, stopped, running and healthy or not. */
+function decideStack(ctx: LocalContext, o: DeploymentObservation, facts: Facts): CheckResult {
+  const id = 'local.deployment';
   const where = `${ctx.plan.bundle} bundle`;
   const source = `${ctx.source}${ctx.sourceAssumed ? ' (assumed: the default --source)' : ''}`;
   const containers = o.containers ?? [];

@@ -140,6 +140,7 @@ export function decidePort(o: PortObservation, ctx: PortPlanContext): CheckResul
   const allowed = localRepairAllowed(c, ctx.plan, ctx.source);
   if (allowed && c.repair === 'local.alternate-bundle' && !ctx.alternateFree) {
     facts.declined = `the alternate bundle is busy too (${ctx.alternateBusy ?? 'in use'})`;
+    facts.fallbackBlocked = true;
     return {
       id,
       classId: c.classId,

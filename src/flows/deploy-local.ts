@@ -5,13 +5,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
+import { localDeclineReason } from '../../machines/guards.js';
 import { deployLocalMachine, type AttemptPlan, type DeployLocalContext, type DeployLocalInput, type LocalSource, type RepairOutcome } from '../../machines/deploy-local.js';
 import type { ComposeProject } from '../compose/model.js';
 import { loadComposeProject, selectServices } from '../compose/load.js';
 import { openEngine, type Engine } from '../engine/client.js';
 import { up } from '../engine/up.js';
 import { down } from '../engine/down.js';
-import { findPublishers } from '../engine/ps.js';
+import { findPublishers, ps } from '../engine/ps.js';
+import { tailLogs } from '../engine/logs.js';
 import { ensureImage, buildImage } from '../engine/images.js';
 import { classify } from '../recovery/classify.js';
 import { toDeployFailure } from '../recovery/failure.js';
@@ -23,8 +25,10 @@ import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundleByName, bundlePorts
 import { applyPortPlan, hostIpOf, publishedPorts } from '../devlake/plan.js';
 import { takenPorts } from '../util/port-probe.js';
 import { waitForPing, runMigration } from '../devlake/health.js';
-import { downloadRelease, resolveVersion } from '../devlake/release.js';
-import { prepareEnvFile, tightenEnvMode } from '../devlake/env-file.js';
+import { fetchRelease, resolveVersion, writeRelease } from '../devlake/release.js';
+import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../devlake/env-file.js';
+import { registerComposeSecrets, registerDeploymentSecrets } from '../devlake/known-secrets.js';
+import { secrets } from '../util/redact.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
 import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../devlake/state.js';
 import type { Output } from '../cli/output.js';
@@ -88,6 +92,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   const dir = path.resolve(opts.dir);
   const engine = opts.engine ?? openEngine({ env: opts.env });
   const signal = opts.signal;
+  await registerDeploymentSecrets(dir, opts.env);
   const previous = await readLocalState(dir);
   const report: ReportLine[] = [];
 
@@ -103,15 +108,19 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     else if (e.text) out.progress(e.text);
   };
 
-  // Bad input (a compose file that does not parse, a broken .env) is not a deploy failure to
-  // classify: it leaves the machine and reaches the user as one message with file and line.
-  let inputError: Error | undefined;
+  // Bad input (a compose file that does not parse, a broken .env) and a state file or .env we
+  // could not write (disk full, read-only) are not deploy failures to classify: they leave the
+  // machine and reach the user as one message that names the file and says what to do.
+  let fatalError: Error | undefined;
+  const catchFatal = (err: unknown): void => {
+    if (!fatalError && isFatal(err)) fatalError = err;
+  };
   const prepare = async (): Promise<void> => {
     try {
       await prepareUnguarded();
     } catch (err) {
-      if (err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError')) inputError = err;
-      throw err;
+      catchFatal(err);
+      throw redactError(err);
     }
   };
   const prepareUnguarded = async (): Promise<void> => {
@@ -126,17 +135,26 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       composeFile = recorded;
       if (previous?.source === 'fork') services = FORK_SERVICES;
     } else if (opts.source === 'official') {
+      // A broken .env is reported before anything in dir changes; the release is fetched
+      // completely before a file is written, so a failed download leaves dir as it was.
+      await validateEnvFile(dir);
       version = await resolveVersion(opts.version, opts.env, signal);
       out.progress(`Downloading DevLake ${version} release files`);
-      await downloadRelease(dir, version, opts.env, signal);
+      const files = await fetchRelease(version, opts.env, signal);
+      await writeRelease(dir, files);
       const env = await prepareEnvFile(dir, path.join(dir, 'env.example'));
       if (env.backup) out.note(`Backed up the previous .env to ${path.relative(process.cwd(), env.backup) || env.backup} (ENCRYPTION_SECRET kept).`);
+      if (env.tightened) out.note(`${TIGHTENED_NOTE}`);
       composeFile = path.join(dir, 'docker-compose.yml');
     } else if (opts.source === 'fork') {
+      await validateEnvFile(dir);
       out.progress(`Cloning ${opts.repoUrl ?? ''}`);
       await ensureClone(opts.repoUrl ?? '', dir, signal);
       const example = path.join(dir, 'env.example');
-      if (existsSync(example)) await prepareEnvFile(dir, example);
+      if (existsSync(example)) {
+        const env = await prepareEnvFile(dir, example);
+        if (env.tightened) out.note(`${TIGHTENED_NOTE}`);
+      }
       composeFile = path.join(dir, FORK_COMPOSE_FILE);
       services = FORK_SERVICES;
     } else {
@@ -145,11 +163,14 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
         throw new DeployError({ source: 'release', code: 'no-compose-file', operation: 'prepare', target: dir, message: `--source custom needs a docker-compose.yml (or docker-compose-dev.yml) in ${dir}` });
       }
       composeFile = found;
-      if (await tightenEnvMode(dir)) out.note(`Tightened ${path.join(dir, '.env')} to mode 0600 (it holds secrets).`);
     }
     const loaded = await loadComposeProject({ dir, files: [composeFile], env: opts.env });
     const selected = services ? selectServices(loaded.project, [...services]) : loaded.project;
     project = selected;
+    registerComposeSecrets(loaded.project);
+    // Custom deploys and starts keep .env as it is, but not readable by others (only once it loaded:
+    // bad input changes nothing).
+    if ((opts.mode === 'start' || opts.source === 'custom') && (await tightenEnvMode(dir))) out.note(TIGHTENED_NOTE);
     for (const w of loaded.warnings) out.note(`warning: ${w}`);
     if (opts.service && !selected.services.some((s) => s.name === opts.service)) {
       throw new DeployError({ source: 'release', code: 'no-such-service', operation: 'prepare', message: `no service '${opts.service}' in ${composeFile}` });
@@ -194,6 +215,13 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   const currentState: Partial<LocalState> = {};
 
   const composeUp = async ({ input, signal: actorSignal }: { input: AttemptPlan; signal: AbortSignal }): Promise<void> => {
+    try {
+      await composeUpUnguarded({ input, signal: actorSignal });
+    } catch (err) {
+      throw redactError(err);
+    }
+  };
+  const composeUpUnguarded = async ({ input, signal: actorSignal }: { input: AttemptPlan; signal: AbortSignal }): Promise<void> => {
     if (!project) throw new DeployError({ source: 'internal', message: 'no project loaded' });
     const planned = applyPortPlan(project, input);
     createdThisAttempt = [];
@@ -212,8 +240,41 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
   };
 
-  const classifyActor = async ({ input }: { input: DeployFailure }): Promise<Classification> => {
+  /**
+   * What the engine says about the stack when a health or migration wait ran out: each container's
+   * state, and the last lines the backend logged. Bounded (5 s); empty when the engine cannot tell.
+   */
+  const diagnose = async (signal: AbortSignal): Promise<{ states: string; logs: string[]; backend?: string }> => {
+    if (!project) return { states: '', logs: [] };
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(DIAGNOSE_TIMEOUT_MS)]);
+    try {
+      const containers = await ps(engine, project.name, { all: true, signal: bounded });
+      const states = containers.map((c) => `${c.service} ${c.state} (${c.status})`).join(', ');
+      const backend = containers.find((c) => c.service === 'devlake') ?? containers.find((c) => c.ports.some((p) => p.containerPort === 8080));
+      if (!backend) return { states, logs: [] };
+      const lines = await tailLogs(engine, backend.id, BACKEND_LOG_LINES, { signal: bounded, service: backend.service }).catch(() => []);
+      const logs = lines.map((l) => clipLine(secrets.redact(l.text))).filter((l) => l.trim() !== '');
+      return { states, logs, backend: backend.service };
+    } catch {
+      return { states: '', logs: [] };
+    }
+  };
+
+  const classifyActor = async ({ input, signal: actorSignal }: { input: DeployFailure; signal: AbortSignal }): Promise<Classification> => {
     const c = classify(input);
+    if (c.classId === 'local.health-timeout' || c.classId === 'local.migration-timeout') {
+      const d = await diagnose(actorSignal);
+      let remediation = c.remediation;
+      const facts = { ...c.facts };
+      if (d.states) {
+        facts.containers = d.states;
+        remediation += ` Containers: ${d.states}.`;
+      }
+      if (d.backend) {
+        remediation += d.logs.length > 0 ? ` Last ${d.logs.length} log line(s) of ${d.backend}:\n${d.logs.map((l) => `    ${l}`).join('\n')}` : ` ${d.backend} has logged nothing.`;
+      }
+      return { ...c, facts, remediation };
+    }
     const port = typeof c.facts.port === 'number' ? c.facts.port : undefined;
     if (port !== undefined && (c.classId === 'local.port-conflict' || c.classId === 'local.mysql-port-conflict')) {
       const holder = await describePortHolder(port, { findPublishers: (p: number) => findPublishers(engine, p), exists: existsSync }).catch(() => undefined);
@@ -245,13 +306,20 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
    * other port the plan publishes, so a second known conflict (3306 and a bundle port together,
    * common with two stacks) is repaired in the same retry instead of failing it.
    */
-  const repair = async ({ input }: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource } }): Promise<RepairOutcome> => {
+  const repair = async (args: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource }; signal: AbortSignal }): Promise<RepairOutcome> => {
+    try {
+      return await repairUnguarded(args);
+    } catch (err) {
+      throw redactError(err);
+    }
+  };
+  const repairUnguarded = async ({ input, signal: actorSignal }: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource }; signal: AbortSignal }): Promise<RepairOutcome> => {
     const c = input.classification;
     const p = project;
     if (!p) throw new DeployError({ source: 'internal', message: 'no project loaded' });
     if (c.repair !== 'local.alternate-bundle' && c.repair !== 'local.unpublish-mysql') throw new RepairDeclinedError('this failure has no automatic repair');
     // Our own failed attempt must not count as a holder when probing.
-    await teardownAttempt();
+    await teardownAttempt(actorSignal);
     const current = applyPortPlan(p, input.plan);
     const isTaken = async (port: number) => (await takenPorts([port], hostIpOf(current, port) || '0.0.0.0')).length > 0;
     const published = new Set(publishedPorts(current).map((x) => x.port));
@@ -288,10 +356,11 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   /** Remove only what the failed attempt created; containers that were already there stay. */
-  const teardownAttempt = async () => {
+  const teardownAttempt = async (signal?: AbortSignal) => {
     if (!project || createdThisAttempt.length === 0) return;
     out.progress('Removing what the failed attempt created');
-    await down(engine, project.name, { volumes: false, onlyContainers: createdThisAttempt });
+    // Only containers of this project, and of those only the ones this run's attempt created.
+    await down(engine, project.name, { volumes: false, onlyContainers: createdThisAttempt, ...(signal ? { signal } : {}) });
     createdThisAttempt = [];
   };
 
@@ -301,7 +370,11 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     const backendUrl = endpointsFor(bundleByName(input.bundle)).backend;
     if (!opts.wait) return { backendUrl };
     waitDeadline = deadline();
-    await waitForPing(backendUrl, { deadline: waitDeadline, intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+    try {
+      await waitForPing(backendUrl, { deadline: waitDeadline, intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+    } catch (err) {
+      throw redactError(err);
+    }
     return { backendUrl };
   };
 
@@ -309,12 +382,21 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     if (!opts.wait) return;
     const backendUrl = endpointsFor(bundleByName(input.bundle)).backend;
     out.progress('Triggering the database migration');
-    await runMigration(backendUrl, { deadline: Math.max(waitDeadline, Date.now() + 5000), intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+    try {
+      await runMigration(backendUrl, { deadline: Math.max(waitDeadline, Date.now() + 5000), intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+    } catch (err) {
+      throw redactError(err);
+    }
   };
 
   const persist = async ({ input }: { input: DeployLocalContext }) => {
     mysqlUnpublished = input.plan.mysqlUnpublished;
-    await persistState({ status: 'complete', deployedAt: opts.mode === 'deploy' ? new Date().toISOString() : (previous?.deployedAt ?? new Date().toISOString()) }, undefined, input.plan);
+    try {
+      await persistState({ status: 'complete', deployedAt: opts.mode === 'deploy' ? new Date().toISOString() : (previous?.deployedAt ?? new Date().toISOString()) }, undefined, input.plan);
+    } catch (err) {
+      catchFatal(err);
+      throw redactError(err);
+    }
   };
 
   let firstClass: Classification | undefined;
@@ -358,7 +440,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     signal?.removeEventListener('abort', onAbort);
   }
   out.done();
-  if (inputError) throw inputError;
+  if (fatalError) throw fatalError;
   const context = snapshot.context;
   const ok = snapshot.value === 'done';
   const bundle = context.plan.bundle;
@@ -383,17 +465,21 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     const declined = context.repairDeclined ?? (c ? declineReason(c, context) : undefined);
     if (declined !== undefined) summary.repairDeclined = declined;
     if (c && !report.some((l) => l.label === 'repair')) report.push({ label: 'repair', text: declinedText(declined ?? 'no automatic repair for this failure') });
-    const message = c ? c.failure.message : (context.failure?.message ?? 'unknown failure');
-    const remediation = c ? c.remediation : 'Re-run with DEBUG=1 for details.';
+    const message = secrets.redact(c ? c.failure.message : (context.failure?.message ?? 'unknown failure'));
+    const remediation = secrets.redact(c ? c.remediation : 'Re-run with DEBUG=1 for details.');
     summary.detail = `${c ? c.title : 'failed'}: ${oneLine(message)}`;
     report.push({ label: 'outcome', text: `failed — ${summary.detail}. Next: ${remediation}` });
     failure = { classId: c?.classId ?? 'unknown', message, remediation };
   }
-  const record = buildRecord(summary);
-  if (record) {
+  const built = buildRecord(summary);
+  const record = built ? secrets.redactDeep(built) : undefined;
+  // A run that failed before starting anything (bad release, unreachable engine while checking
+  // images) leaves the state file as it was; only runs that reached the engine are recorded.
+  if (record && context.attempts > 0) {
     const state = await readLocalState(dir).catch(() => undefined);
     if (state) stateFile = await writeLocalState(dir, appendHistory(state, record)).catch(() => stateFile);
   }
+  for (const line of report) line.text = secrets.redact(line.text);
   // The report's order is fixed: Detected, Repair, Retry, Outcome.
   const order = ['detected', 'repair', 'retry', 'outcome'];
   report.sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label));
@@ -411,18 +497,38 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 }
 
+const TIGHTENED_NOTE = 'Tightened .env to mode 0600 (it holds ENCRYPTION_SECRET and passwords; it was readable by others).';
+/** How long the health-timeout diagnosis may ask the engine. */
+const DIAGNOSE_TIMEOUT_MS = 5_000;
+/** Log lines of the backend shown when a health or migration wait ran out. */
+export const BACKEND_LOG_LINES = 20;
+const MAX_LOG_LINE = 300;
+
+function clipLine(s: string): string {
+  const t = s.replace(/\s+$/, '');
+  return t.length > MAX_LOG_LINE ? `${t.slice(0, MAX_LOG_LINE - 1)}…` : t;
+}
+
+/** Errors that end the run as one message (bad input, a file we could not write), not a classified failure. */
+function isFatal(err: unknown): err is Error {
+  return err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError' || err.name === 'AtomicWriteError');
+}
+
+/**
+ * Any error an actor throws, as the machine should see it: a DeployError whose failure has every
+ * known secret and credential-shaped text replaced. A declined repair keeps its shape; an abort
+ * (the run was interrupted) goes through as it is.
+ */
+function redactError(err: unknown): unknown {
+  if (err instanceof RepairDeclinedError) return new RepairDeclinedError(secrets.redact(err.reason));
+  if (err instanceof Error && err.name === 'AbortError') return err;
+  return new DeployError(secrets.redactDeep(toDeployFailure(err)), { cause: err });
+}
+
 /** Why no repair was applied, in the words of the `Repair:` line. */
 export function declineReason(c: Classification, context: DeployLocalContext): string {
-  if (c.repair === null) return 'no automatic repair for this failure';
-  if (context.input.source === 'custom') {
-    return 'custom deploys keep your ports; stop the holder or edit docker-compose.yml';
-  }
-  if (c.repair === 'local.alternate-bundle') {
-    if (context.repair) return 'the one retry was already used';
-    if (context.plan.bundle !== 'default') return 'already on the alternate bundle; stop the holder of the port';
-    return 'the port is not one of the bundle ports; stop the holder or free the port';
-  }
-  return 'the one retry was already used';
+  if (context.repair) return 'the one retry was already used';
+  return localDeclineReason(c, context.plan, context.input.source);
 }
 
 function oneLine(s: string): string {

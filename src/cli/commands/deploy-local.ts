@@ -3,7 +3,8 @@
 import { Output } from '../output.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 export interface DeployLocalFlags extends LocalCommandFlags {
   source: 'official' | 'fork' | 'custom';
@@ -21,20 +22,25 @@ export function validateDeployLocalFlags(f: DeployLocalFlags): void {
   }
 }
 
-export function deployLocalCommand(io: GlobalIo) {
+export function deployLocalCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as DeployLocalFlags;
     validateDeployLocalFlags(flags);
+    // Everything this command prints goes through the redactor (src/util/redact.ts).
+    const real = ownsProcess(processIo);
+    registerEnvironmentSecrets(processIo.env);
+    const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
     if (!flags.start) {
       const { prepareOnly } = await import('./local-run.js');
-      return prepareOnly(flags, out, io);
+      return prepareOnly(flags, out, io, { ownsProcess: real });
     }
     return runLocalCommand(
       { mode: 'deploy', source: flags.source, version: flags.version, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}), wait: true },
       flags,
       out,
       io,
+      { ownsProcess: real },
     ).then((code) => code ?? EXIT.ok);
   };
 }

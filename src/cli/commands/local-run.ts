@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Output } from '../output.js';
 import { EXIT } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { acquireLock, LockHeldError, type Lock } from '../../util/lock.js';
+import { acquireLock, LockHeldError, LockFileError, type Lock } from '../../util/lock.js';
 import type { LocalFlowOptions, LocalFlowResult } from '../../flows/deploy-local.js';
 import { formatReportLine } from '../../recovery/report.js';
 
@@ -20,24 +20,106 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-/** --dir must be a directory we can write (or one we can create). */
-export async function checkDir(dir: string): Promise<void> {
+/** A path as the user would type it back into a shell (quoted only when it needs to be). */
+export function shellArg(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'"'"'`)}'`;
+}
+
+function errCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Why a directory cannot be written, in words. */
+function notWritableReason(code: string | undefined): string {
+  if (code === 'EROFS') return 'it is on a read-only file system';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? 'not writable';
+}
+
+/** Why mkdir -p failed, in words: the nearest existing ancestor is a file, or cannot be written. */
+async function whyNotCreatable(abs: string, err: unknown): Promise<string> {
+  let cur = path.dirname(abs);
+  for (;;) {
+    const st = await fs.stat(cur).catch(() => undefined);
+    if (st) {
+      if (!st.isDirectory()) return `${cur} is a file`;
+      const denied = await fs.access(cur, fs.constants.W_OK).then(
+        () => undefined,
+        (e: unknown) => errCode(e),
+      );
+      if (denied) return notWritableReason(denied);
+      break;
+    }
+    const parent = path.dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  const code = errCode(err);
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? notWritableReason(code) : err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * --dir must be a directory we can write (or one we can create). Returns the top-most directory it
+ * created, if any, so a run that fails before writing anything can take it away again.
+ */
+export async function checkDir(dir: string): Promise<{ created?: string }> {
   const abs = path.resolve(dir);
   const st = await fs.stat(abs).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
-    throw err;
+    if (err.code === 'ENOTDIR') throw new InputError(`--dir ${dir}: a parent of it is a file, not a directory; pass a directory (it is created when missing)`);
+    throw new InputError(`cannot use --dir ${dir}: ${err.message}`);
   });
   if (st && !st.isDirectory()) throw new InputError(`--dir ${dir} is a file, not a directory; pass a directory (it is created when missing)`);
   if (!st) {
-    await fs.mkdir(abs, { recursive: true }).catch((err: Error) => {
-      throw new InputError(`cannot create --dir ${dir}: ${err.message}`);
-    });
-    return;
+    let created: string | undefined;
+    try {
+      created = await fs.mkdir(abs, { recursive: true });
+    } catch (err) {
+      throw new InputError(`cannot create --dir ${dir}: ${await whyNotCreatable(abs, err)}; choose another directory`);
+    }
+    return created ? { created } : {};
   }
-  await fs.access(abs, fs.constants.W_OK).catch(() => {
-    throw new InputError(`--dir ${dir} is not writable; choose another directory or fix its permissions`);
+  await fs.access(abs, fs.constants.W_OK).catch((err: unknown) => {
+    throw new InputError(`--dir ${dir} is not writable (${notWritableReason(errCode(err))}); choose another directory or fix its permissions`);
   });
+  return {};
 }
+
+/** For commands that only read a deployment (status, stop, cleanup): --dir, when it exists, must be a directory. */
+export async function checkExistingDir(dir: string): Promise<void> {
+  const st = await fs.stat(path.resolve(dir)).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new InputError(`--dir ${dir} is a file, not a directory; pass the deployment directory`);
+}
+
+/** Take away the directories checkDir created for this run when nothing was left in them. */
+async function removeIfEmpty(created: string | undefined, dir: string): Promise<void> {
+  if (!created) return;
+  let cur = path.resolve(dir);
+  const top = path.resolve(created);
+  for (;;) {
+    try {
+      await fs.rmdir(cur);
+    } catch {
+      return; // not empty (or gone): keep it
+    }
+    if (cur === top) return;
+    const parent = path.dirname(cur);
+    if (parent === cur) return;
+    cur = parent;
+  }
+}
+
+export interface SignalOptions {
+  /**
+   * The real CLI process: a second SIGINT/SIGTERM exits at once, and an interrupted run exits
+   * within a bounded time even if something still holds the event loop.
+   */
+  ownsProcess?: boolean;
+}
+
+/** How long an interrupted run may take to wind down before the process exits anyway. */
+export const INTERRUPT_EXIT_MS = 3_000;
 
 /** Run with the lock held and SIGINT/SIGTERM turned into an abort. Returns the exit code. */
 export async function withLockAndSignals(
@@ -45,7 +127,8 @@ export async function withLockAndSignals(
   out: Output,
   io: GlobalIo,
   body: (signal: AbortSignal) => Promise<number>,
-  onInterrupt: () => string,
+  onInterrupt: () => string | Promise<string>,
+  options: SignalOptions = {},
 ): Promise<number> {
   let lock: Lock;
   try {
@@ -55,12 +138,28 @@ export async function withLockAndSignals(
       io.stderr.write(`error: ${err.message}\n`);
       return EXIT.busy;
     }
+    if (err instanceof LockFileError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return err.code === 'EROFS' || err.code === 'EACCES' || err.code === 'EPERM' ? EXIT.input : EXIT.failed;
+    }
     throw err;
+  }
+  if (lock.tookOverFrom) {
+    const who = lock.tookOverFrom.pid > 0 ? `pid ${lock.tookOverFrom.pid}, which is no longer running` : 'no running process';
+    out.note(`Took over a stale lock in ${dir} (left by ${who}).`);
   }
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
+  const codeOf = (sig: NodeJS.Signals): number => (sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
   const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) return;
+    if (signalled) {
+      // A second Ctrl-C: the user does not want to wait for the wind-down.
+      if (options.ownsProcess) {
+        lock.releaseSync();
+        process.exit(codeOf(signalled));
+      }
+      return;
+    }
     signalled = sig;
     controller.abort(new Error(`interrupted by ${sig}`));
   };
@@ -73,8 +172,11 @@ export async function withLockAndSignals(
     });
     if (signalled) {
       out.done();
-      io.stderr.write(`Interrupted (${signalled}). ${onInterrupt()}\n`);
-      return signalled === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+      const advice = await Promise.resolve()
+        .then(onInterrupt)
+        .catch(() => '');
+      io.stderr.write(`Interrupted (${signalled}). ${advice}\n`);
+      return codeOf(signalled);
     }
     return code;
   } finally {
@@ -84,47 +186,85 @@ export async function withLockAndSignals(
   }
 }
 
+/** What to tell the user after an interrupted deploy/start, from what the state file says now. */
+export async function interruptAdvice(dir: string, mode: 'deploy' | 'start'): Promise<string> {
+  const { readLocalState, LOCAL_STATE_FILE } = await import('../../devlake/state.js');
+  const d = shellArg(dir);
+  const again = mode === 'deploy' ? `gh-devlake deploy local --dir ${d}` : `gh-devlake start --dir ${d}`;
+  const cleanup = `gh-devlake cleanup --local --dir ${d} --force`;
+  const state = await readLocalState(path.resolve(dir)).catch(() => undefined);
+  const file = path.join(dir, LOCAL_STATE_FILE);
+  if (mode === 'start') {
+    return `Some containers may be started and others not. Run \`${again}\` to finish starting, or \`gh-devlake stop --dir ${d}\` to stop them.`;
+  }
+  if (!state) return `Nothing was recorded (no ${LOCAL_STATE_FILE} yet). Run \`${again}\` to deploy; if containers were started, \`${cleanup}\` removes them.`;
+  if (state.status === 'incomplete') return `The state file ${file} says the deploy did not finish. Resume with \`${again}\`, or remove everything with \`${cleanup}\`.`;
+  return `The previous deployment recorded in ${file} is unchanged. Run \`${again}\` to finish the deploy.`;
+}
+
+/** The real CLI: the io is the process's own streams (decide before wrapping them). */
+export function ownsProcess(io: Pick<GlobalIo, 'stdout'>): boolean {
+  return io.stdout === process.stdout;
+}
+
+/** After an interrupt, exit within INTERRUPT_EXIT_MS even if a socket or timer still holds the event loop. */
+function exitSoonIfInterrupted(code: number, real: boolean): void {
+  if (!real || (code !== EXIT.sigint && code !== EXIT.sigterm)) return;
+  setTimeout(() => process.exit(code), INTERRUPT_EXIT_MS).unref();
+}
+
 export async function runLocalCommand(
   flow: Pick<LocalFlowOptions, 'mode' | 'source' | 'wait'> & Partial<Pick<LocalFlowOptions, 'version' | 'repoUrl' | 'service'>>,
   flags: LocalCommandFlags,
   out: Output,
   io: GlobalIo,
+  options: SignalOptions = {},
 ): Promise<number> {
-  await checkDir(flags.dir);
+  const { created } = await checkDir(flags.dir);
+  const { registerDeploymentSecrets } = await import('../../devlake/known-secrets.js');
+  await registerDeploymentSecrets(path.resolve(flags.dir), io.env);
   const { runLocalFlow } = await import('../../flows/deploy-local.js');
-  const resume = flow.mode === 'deploy' ? `gh-devlake deploy local --dir ${flags.dir}` : `gh-devlake start --dir ${flags.dir}`;
-  return withLockAndSignals(
-    flags.dir,
-    out,
-    io,
-    async (signal) => {
-      const inspector = flags.inspect ? await (await import('../inspect.js')).startInspector(out) : undefined;
-      try {
-        const result = await runLocalFlow(
-          {
-            dir: flags.dir,
-            mode: flow.mode,
-            source: flow.source,
-            version: flow.version ?? 'latest',
-            ...(flow.repoUrl ? { repoUrl: flow.repoUrl } : {}),
-            ...(flow.service ? { service: flow.service } : {}),
-            timeoutSec: flags.timeout,
-            wait: flow.wait,
-            env: io.env,
-            signal,
-            ...(inspector ? { inspect: (o: { inspect?: unknown }) => inspector.attach(o) } : {}),
-          },
-          out,
-        );
-        if (signal.aborted) return -1;
-        printLocalResult(result, out, flow.mode);
-        return result.outcome === 'failed' ? EXIT.failed : EXIT.ok;
-      } finally {
-        inspector?.stop();
-      }
-    },
-    () => `The state file in ${flags.dir} says the ${flow.mode} did not finish. Resume with \`${resume}\`, or remove everything with \`gh-devlake cleanup --local --dir ${flags.dir} --force\`.`,
-  );
+  const real = options.ownsProcess ?? false;
+  let code: number = EXIT.failed;
+  try {
+    code = await withLockAndSignals(
+      flags.dir,
+      out,
+      io,
+      async (signal) => {
+        const inspector = flags.inspect ? await (await import('../inspect.js')).startInspector(out) : undefined;
+        try {
+          const result = await runLocalFlow(
+            {
+              dir: flags.dir,
+              mode: flow.mode,
+              source: flow.source,
+              version: flow.version ?? 'latest',
+              ...(flow.repoUrl ? { repoUrl: flow.repoUrl } : {}),
+              ...(flow.service ? { service: flow.service } : {}),
+              timeoutSec: flags.timeout,
+              wait: flow.wait,
+              env: io.env,
+              signal,
+              ...(inspector ? { inspect: (o: { inspect?: unknown }) => inspector.attach(o) } : {}),
+            },
+            out,
+          );
+          if (signal.aborted) return -1;
+          printLocalResult(result, out, flow.mode);
+          return result.outcome === 'failed' ? EXIT.failed : EXIT.ok;
+        } finally {
+          inspector?.stop();
+        }
+      },
+      () => interruptAdvice(flags.dir, flow.mode),
+      { ownsProcess: real },
+    );
+    return code;
+  } finally {
+    if (code !== EXIT.ok) await removeIfEmpty(created, flags.dir);
+    exitSoonIfInterrupted(code, real);
+  }
 }
 
 export function printLocalResult(result: LocalFlowResult, out: Output, mode: 'deploy' | 'start'): void {
@@ -159,47 +299,57 @@ export async function prepareOnly(
   flags: LocalCommandFlags & { source: 'official' | 'fork' | 'custom'; version: string; repoUrl?: string },
   out: Output,
   io: GlobalIo,
+  options: SignalOptions = {},
 ): Promise<number> {
-  await checkDir(flags.dir);
+  const { created } = await checkDir(flags.dir);
   const dir = path.resolve(flags.dir);
-  return withLockAndSignals(
-    flags.dir,
-    out,
-    io,
-    async (signal) => {
-      const { resolveVersion, downloadRelease } = await import('../../devlake/release.js');
-      const { prepareEnvFile } = await import('../../devlake/env-file.js');
-      const { ensureClone, FORK_COMPOSE_FILE } = await import('../../devlake/fork.js');
-      const { writeLocalState, readLocalState } = await import('../../devlake/state.js');
-      const { endpointsFor, DEFAULT_BUNDLE } = await import('../../devlake/ports.js');
-      let version: string | undefined;
-      let composeFile = 'docker-compose.yml';
-      if (flags.source === 'official') {
-        version = await resolveVersion(flags.version, io.env, signal);
-        await downloadRelease(dir, version, io.env, signal);
-        await prepareEnvFile(dir, path.join(dir, 'env.example'));
-      } else if (flags.source === 'fork') {
-        await ensureClone(flags.repoUrl ?? '', dir, signal);
-        const example = path.join(dir, 'env.example');
-        if (await fs.stat(example).catch(() => undefined)) await prepareEnvFile(dir, example);
-        composeFile = FORK_COMPOSE_FILE;
-      }
-      const previous = await readLocalState(dir);
-      const stateFile = await writeLocalState(dir, {
-        ...(previous ?? {}),
-        deployedAt: previous?.deployedAt ?? new Date().toISOString(),
-        method: 'local',
-        endpoints: previous?.endpoints ?? endpointsFor(DEFAULT_BUNDLE),
-        bundle: previous?.bundle ?? 'default',
-        source: flags.source,
-        ...(version ? { version } : {}),
-        composeFile,
-        status: 'incomplete',
-      });
-      if (out.json) out.document({ command: 'deploy local', outcome: 'prepared', source: flags.source, ...(version ? { version } : {}), stateFile });
-      else out.line(`Prepared ${dir}${version ? ` for DevLake ${version}` : ''}. Start it with \`gh-devlake start --dir ${flags.dir}\`.`);
-      return EXIT.ok;
-    },
-    () => `Nothing was started. Run the command again to finish preparing ${flags.dir}.`,
-  );
+  const { registerDeploymentSecrets } = await import('../../devlake/known-secrets.js');
+  await registerDeploymentSecrets(dir, io.env);
+  const real = options.ownsProcess ?? false;
+  let code: number = EXIT.failed;
+  const body = async (signal: AbortSignal): Promise<number> => {
+    const { resolveVersion, fetchRelease, writeRelease } = await import('../../devlake/release.js');
+    const { prepareEnvFile, validateEnvFile } = await import('../../devlake/env-file.js');
+    const { ensureClone, FORK_COMPOSE_FILE } = await import('../../devlake/fork.js');
+    const { writeLocalState, readLocalState } = await import('../../devlake/state.js');
+    const { endpointsFor, DEFAULT_BUNDLE } = await import('../../devlake/ports.js');
+    let version: string | undefined;
+    let composeFile = 'docker-compose.yml';
+    // Read the state first: a broken one is bad input, reported before anything changes.
+    const previous = await readLocalState(dir);
+    if (flags.source === 'official') {
+      await validateEnvFile(dir);
+      version = await resolveVersion(flags.version, io.env, signal);
+      const files = await fetchRelease(version, io.env, signal);
+      await writeRelease(dir, files);
+      await prepareEnvFile(dir, path.join(dir, 'env.example'));
+    } else if (flags.source === 'fork') {
+      await validateEnvFile(dir);
+      await ensureClone(flags.repoUrl ?? '', dir, signal);
+      const example = path.join(dir, 'env.example');
+      if (await fs.stat(example).catch(() => undefined)) await prepareEnvFile(dir, example);
+      composeFile = FORK_COMPOSE_FILE;
+    }
+    const stateFile = await writeLocalState(dir, {
+      ...(previous ?? {}),
+      deployedAt: previous?.deployedAt ?? new Date().toISOString(),
+      method: 'local',
+      endpoints: previous?.endpoints ?? endpointsFor(DEFAULT_BUNDLE),
+      bundle: previous?.bundle ?? 'default',
+      source: flags.source,
+      ...(version ? { version } : {}),
+      composeFile,
+      status: 'incomplete',
+    });
+    if (out.json) out.document({ command: 'deploy local', outcome: 'prepared', source: flags.source, ...(version ? { version } : {}), stateFile });
+    else out.line(`Prepared ${dir}${version ? ` for DevLake ${version}` : ''}. Start it with \`gh-devlake start --dir ${shellArg(flags.dir)}\`.`);
+    return EXIT.ok;
+  };
+  try {
+    code = await withLockAndSignals(flags.dir, out, io, body, () => `Nothing was started. Run the command again to finish preparing ${flags.dir}.`, { ownsProcess: real });
+    return code;
+  } finally {
+    if (code !== EXIT.ok) await removeIfEmpty(created, flags.dir);
+    exitSoonIfInterrupted(code, real);
+  }
 }

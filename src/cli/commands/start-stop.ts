@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Output } from '../output.js';
 import { EXIT } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { checkDir, checkExistingDir, ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 interface StartFlags extends LocalCommandFlags {
   service?: string;
@@ -19,24 +20,34 @@ interface StopFlags {
   json?: boolean;
 }
 
-export function startCommand(io: GlobalIo) {
+export function startCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as StartFlags;
+    if (flags.azure) return (await import('./azure.js')).startAzureCommand(processIo)(raw);
+    const real = ownsProcess(processIo);
+    registerEnvironmentSecrets(processIo.env);
+    const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
-    if (flags.azure) return (await import('./azure.js')).startAzureCommand(io)(raw);
+    // --dir first (a file, a read-only place): its message beats a state file that cannot be read.
+    await checkDir(flags.dir);
     const { readLocalState } = await import('../../devlake/state.js');
     const state = await readLocalState(path.resolve(flags.dir));
     // A deployment of unknown origin gets no automatic port changes: it may be the user's own file.
     const source = state?.source ?? 'custom';
-    return runLocalCommand({ mode: 'start', source, wait: flags.wait, ...(flags.service ? { service: flags.service } : {}) }, flags, out, io);
+    return runLocalCommand({ mode: 'start', source, wait: flags.wait, ...(flags.service ? { service: flags.service } : {}) }, flags, out, io, { ownsProcess: real });
   };
 }
 
-export function stopCommand(io: GlobalIo) {
+export function stopCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as StopFlags;
-    if (flags.azure) return (await import('./azure.js')).stopAzureCommand(io)(raw);
+    if (flags.azure) return (await import('./azure.js')).stopAzureCommand(processIo)(raw);
+    registerEnvironmentSecrets(processIo.env);
+    const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
+    await checkExistingDir(flags.dir);
+    const { registerDeploymentSecrets } = await import('../../devlake/known-secrets.js');
+    await registerDeploymentSecrets(path.resolve(flags.dir), io.env);
     const { locateProject } = await import('../../devlake/local-project.js');
     const { openEngine } = await import('../../engine/client.js');
     const { stop } = await import('../../engine/stop.js');

@@ -7,6 +7,9 @@ import { EXIT } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
 import { readLocalState, LOCAL_STATE_FILE } from '../../devlake/state.js';
 import { checkEndpoints, discoverLocal, type EndpointHealth } from '../../devlake/discovery.js';
+import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
+import { registerDeploymentSecrets } from '../../devlake/known-secrets.js';
+import { checkExistingDir } from './local-run.js';
 
 interface StatusFlags {
   dir: string;
@@ -15,11 +18,15 @@ interface StatusFlags {
 
 const LABEL: Record<EndpointHealth['name'], string> = { backend: 'Backend', grafana: 'Grafana', configUi: 'Config UI' };
 
-export function statusCommand(io: GlobalIo) {
+export function statusCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as StatusFlags;
+    registerEnvironmentSecrets(processIo.env);
+    const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
+    await checkExistingDir(flags.dir);
     const dir = path.resolve(flags.dir);
+    await registerDeploymentSecrets(dir, io.env);
     const state = await readLocalState(dir);
     const azure = await (await import('./azure.js')).azureStatusIfPresent(dir, out, io);
     if (azure !== undefined) return azure;

@@ -3,7 +3,6 @@
 // unreachable. The command function is driven directly (and the built CLI once main.ts wires it).
 // Everything a test starts is released in `finally`/afterEach, also when an assertion fails.
 
-import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,13 +12,13 @@ import type { GlobalIo } from '../../../src/cli/main.js';
 import type { ComposeProject, ServiceSpec } from '../../../src/compose/model.js';
 import { openEngine } from '../../../src/engine/client.js';
 import { up } from '../../../src/engine/up.js';
-import { isPortFree } from '../../../src/util/port-probe.js';
 import { runCli } from '../../helpers/cli.js';
 import { removeComposeProject, testProjectName } from '../../helpers/docker-cleanup.js';
 import { holdPort, type HeldPort } from '../../helpers/hold-port.js';
-import { IMAGES, REPO_ROOT } from '../../helpers/images.js';
+import { IMAGES } from '../../helpers/images.js';
+import { WELL_KNOWN_PORTS, assertWellKnownPortsFree } from './support.js';
 
-const WELL_KNOWN = [8080, 3002, 4000, 8085, 3004, 4004, 3306];
+const WELL_KNOWN = WELL_KNOWN_PORTS;
 
 interface Check {
   id: string;
@@ -80,12 +79,8 @@ afterAll(async () => {
   for (const d of tmpDirs) await fs.rm(d, { recursive: true, force: true });
 });
 
-beforeAll(async () => {
-  const busy: number[] = [];
-  for (const p of WELL_KNOWN) if (!(await isPortFree(p))) busy.push(p);
-  // These tests own the well-known ports while they run (integration files run one at a time).
-  expect(busy, `well-known ports already taken before the doctor tests: ${busy.join(', ')}`).toEqual([]);
-});
+// These tests own the well-known ports while they run (integration files run one at a time).
+beforeAll(assertWellKnownPortsFree);
 
 function service(name: string, ports: [number, number][], command: string[] = ['sleep', '3600']): ServiceSpec {
   return {
@@ -169,7 +164,7 @@ describe('doctor (local) on the real engine', () => {
     expect(check(doc, 'local.deployment').facts).toMatchObject({ source: 'custom', sourceAssumed: false, bundle: 'default' });
   });
 
-  it("another compose project's container publishes 8080 and 3306: named with its project and file; one repair per deploy", async () => {
+  it("another compose project's container publishes 8080 and 3306: named with its project and file; both repaired in the one retry", async () => {
     const otherDir = await tmpDir('other');
     const name = testProjectName('doctor-other');
     await startProject(name, [service('web', [[8080, 80]]), service('db', [[3306, 3306]])], otherDir);
@@ -177,15 +172,22 @@ describe('doctor (local) on the real engine', () => {
     const { code, doc } = await doctorJson(dir);
 
     const web = check(doc, 'local.port.8080');
+    expect(web).toMatchObject({ classId: 'local.port-conflict', verdict: 'auto-repair', repair: 'local.alternate-bundle' });
     expect(web.facts).toMatchObject({ holderKind: 'container', holder: `${name}-web-1`, holderProject: name, holderComposeFile: path.join(otherDir, 'compose.yml') });
     expect(web.summary).toContain(`in use by container ${name}-web-1 of compose project ${name} (${path.join(otherDir, 'compose.yml')})`);
     const db = check(doc, 'local.port.3306');
     expect(db).toMatchObject({ classId: 'local.mysql-port-conflict', verdict: 'auto-repair', repair: 'local.unpublish-mysql' });
     expect(db.facts).toMatchObject({ holderKind: 'container', holder: `${name}-db-1` });
-    // MySQL's conflict is met first and takes the one repair; the bundle switch would need a second retry.
-    expect(web.verdict).toBe('needs-you');
-    expect(web.summary).toMatch(/a deploy repairs once/);
+    expect(code).toBe(0);
+  });
+
+  it('3306 and 8080 held, the alternate bundle busy too: the one repair step declines, both need you', async () => {
+    held.push(await holdPort(8080), await holdPort(3306), await holdPort(3004));
+    const { code, doc } = await doctorJson(await tmpDir('blocked'));
     expect(code).toBe(1);
+    expect(check(doc, 'local.port.8080')).toMatchObject({ verdict: 'needs-you', facts: { fallbackBlocked: true } });
+    expect(check(doc, 'local.port.3306').verdict).toBe('needs-you');
+    expect(check(doc, 'local.port.3306').summary).toMatch(/one step, which declines because the alternate bundle is busy/);
   });
 
   it("another project's container on 3002 only: automatic, exit 0", async () => {
@@ -231,10 +233,8 @@ describe('doctor (local) on the real engine', () => {
   });
 });
 
-// The built CLI, once src/cli/main.ts wires the command (until then these are skipped, visibly).
-const wired = readFileSync(path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'utf8').includes('commands/doctor.js');
-
-describe.runIf(wired)('gh-devlake doctor (built CLI)', () => {
+// The built CLI.
+describe('gh-devlake doctor (built CLI)', () => {
   it('a held port: text lines, exit 0; --json: one document', async () => {
     const h = await holdPort(4000);
     held.push(h);

@@ -45,7 +45,20 @@ describe('decideDeployment', () => {
   });
   it('input problems need you and have no class', () => {
     expect(decideDeployment(ctx({ stateError: '/d/.devlake-local.json is not valid JSON (x).' }), {})).toMatchObject({ classId: null, verdict: 'needs-you' });
-    expect(decideDeployment(ctx({ composeFile: '/d/docker-compose.yml', composeError: '/d/docker-compose.yml:3:1: bad' }), {})).toMatchObject({ classId: null, verdict: 'needs-you' });
+    const broken = { composeFile: '/d/docker-compose.yml', composeError: '/d/docker-compose.yml:3:1: bad' };
+    expect(decideDeployment(ctx({ ...broken, source: 'custom', sourceAssumed: false }), {})).toMatchObject({ classId: null, verdict: 'needs-you' });
+    expect(decideDeployment(ctx({ ...broken, source: 'fork', sourceAssumed: false }), {})).toMatchObject({ classId: null, verdict: 'needs-you' });
+  });
+  it('a compose file the deploy replaces (official) or completes (a fork without .env) is fine', () => {
+    const official = decideDeployment(ctx({ composeFile: '/d/docker-compose.yml', composeError: 'bad' }), { containers: [] });
+    expect(official.verdict).toBe('ok');
+    expect(official.summary).toMatch(/^no deployment in DIR.*; docker-compose\.yml in DIR does not load \(bad\); an official deploy replaces it/);
+    const fork = decideDeployment(
+      ctx({ source: 'fork', sourceAssumed: false, composeFile: '/d/docker-compose-dev.yml', composeError: '/d/docker-compose-dev.yml:60:7: env file /d/.env not found' }),
+      { containers: [] },
+    );
+    expect(fork.verdict).toBe('ok');
+    expect(fork.summary).toMatch(/needs a \.env, which the fork deploy writes from env\.example/);
     expect(decideDeployment(ctx({ dirKind: 'file' }), {})).toMatchObject({ classId: null, verdict: 'needs-you' });
   });
   it('observation without health (engine down, no state) stays ok', () => {

@@ -52,6 +52,7 @@ describe('decidePort', () => {
     expect(r.verdict).toBe('needs-you');
     expect(r.repair).toBe('local.alternate-bundle');
     expect(r.summary).toMatch(/the alternate bundle is busy too \(8085 is in use by a host process/);
+    expect(r.facts.fallbackBlocked).toBe(true);
     expect(r.remediation).toMatch(/Free it/);
   });
 

@@ -72,34 +72,6 @@ describe('localRepairAllowed agrees with machines/deploy-local.ts', () => {
     expect(localDeclineReason(classify(portHeldFailure(9000, '0.0.0.0')), { bundle: 'default', mysqlUnpublished: false }, 'official')).toMatch(/not one of the bundle ports/);
     expect(localDeclineReason(classify({ source: 'probe', code: 'ENOSPC', message: 'x' }), { bundle: 'default', mysqlUnpublished: false }, 'official')).toMatch(/no automatic repair/);
   });
-
-  it('a deploy repairs once: 3306 and 8080 both held ends in failed (the reason for the retry budget)', async () => {
-    const mysql = classify(portHeldFailure(3306, '0.0.0.0'));
-    const backend = classify(portHeldFailure(8080, '0.0.0.0'));
-    const failures = [mysql, backend];
-    const repairs: string[] = [];
-    let attempt = 0;
-    const machine = deployLocalMachine.provide({
-      actors: {
-        prepare: fromPromise(() => Promise.resolve()),
-        composeUp: fromPromise<void, AttemptPlan>(() => Promise.reject(new DeployError((failures[attempt++] ?? backend).failure))),
-        classify: fromPromise<Classification, DeployFailure>(({ input }) => Promise.resolve(classify(input))),
-        repair: fromPromise<RepairOutcome, { classification: Classification; plan: AttemptPlan; source: LocalSource }>(({ input: i }) => {
-          repairs.push(String(i.classification.repair));
-          return Promise.resolve({ repair: i.classification.repair as RepairId, description: 'stub', plan: { ...i.plan, mysqlUnpublished: true } });
-        }),
-        waitHealthy: fromPromise(() => Promise.resolve({ backendUrl: 'http://localhost:8080' })),
-        migrate: fromPromise(() => Promise.resolve()),
-        persist: fromPromise(() => Promise.resolve()),
-      },
-    });
-    const actor = createActor(machine, { input: { mode: 'deploy', source: 'official', bundle: 'default', mysqlUnpublished: false } });
-    actor.start();
-    const snap = await waitFor(actor, (s) => s.status === 'done', { timeout: 5_000 });
-    expect(snap.value).toBe('failed');
-    expect(repairs).toEqual(['local.unpublish-mysql']);
-    expect(snap.context.classification?.classId).toBe('local.port-conflict');
-  });
 });
 
 // ── Azure ──────────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLocalRetryBudget, buildReport, exitCodeOf, worstVerdict } from '../../../src/doctor/verdict.js';
+import { applyCombinedPortRepair, buildReport, exitCodeOf, worstVerdict } from '../../../src/doctor/verdict.js';
 import type { CheckResult } from '../../../src/doctor/types.js';
 
 const ok = (id: string): CheckResult => ({ id, classId: 'local.port-conflict', verdict: 'ok', summary: `${id} ok`, facts: {} });
@@ -25,20 +25,21 @@ describe('verdicts and exit codes', () => {
   });
 });
 
-describe('one repair per local deploy', () => {
-  it('several checks counting on the same repair: all stay automatic', () => {
-    const checks = [auto('8080', 'local.alternate-bundle'), auto('3002', 'local.alternate-bundle')];
-    expect(applyLocalRetryBudget(checks)).toEqual(checks);
+describe('the local port repairs are one step', () => {
+  it('3306 and a default-bundle port held: both repaired in the one retry, exit 0', () => {
+    const checks = [auto('8080', 'local.alternate-bundle'), auto('3306', 'local.unpublish-mysql'), ok('4000')];
+    expect(applyCombinedPortRepair(checks)).toEqual(checks);
+    expect(buildReport('/d', checks)).toMatchObject({ verdict: 'auto-repair', exitCode: 0 });
   });
-  it('two different local repairs: MySQL first (it starts first), the bundle switch needs you', () => {
-    const out = applyLocalRetryBudget([auto('8080', 'local.alternate-bundle'), auto('3306', 'local.unpublish-mysql'), ok('4000')]);
-    expect(out.map((c) => c.verdict)).toEqual(['needs-you', 'auto-repair', 'ok']);
-    expect(out[0]?.summary).toMatch(/a deploy repairs once \(one retry\), and local\.unpublish-mysql is used on the failure it meets first/);
-    expect(out[0]?.remediation).toBe('free it');
-    expect(buildReport('/d', out).exitCode).toBe(1);
+  it('the bundle switch blocked (alternate busy): the whole step declines, 3306 needs you too', () => {
+    const blocked: CheckResult = { ...you('local.port.8080'), classId: 'local.port-conflict', repair: 'local.alternate-bundle', facts: { fallbackBlocked: true } };
+    const out = applyCombinedPortRepair([blocked, auto('local.port.3306', 'local.unpublish-mysql'), ok('4000')]);
+    expect(out.map((c) => c.verdict)).toEqual(['needs-you', 'needs-you', 'ok']);
+    expect(out[1]?.summary).toMatch(/repairs its port conflicts in one step, which declines because the alternate bundle is busy \(see local\.port\.8080\)/);
+    expect(out[1]?.remediation).toBe('free it');
   });
-  it('Azure repairs are not limited this way (each has its own gate)', () => {
-    const checks = [auto('login', 'azure.login'), auto('vault', 'azure.purge-vault'), auto('mysql', 'azure.start-mysql')];
-    expect(applyLocalRetryBudget(checks)).toEqual(checks);
+  it('Azure repairs are untouched', () => {
+    const blocked: CheckResult = { ...you('local.port.8080'), facts: { fallbackBlocked: true } };
+    expect(applyCombinedPortRepair([blocked, auto('vault', 'azure.purge-vault')])[1]?.verdict).toBe('auto-repair');
   });
 });
