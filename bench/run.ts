@@ -5,7 +5,7 @@
 // refreshes the table in docs/performance.md.
 //
 //   BENCH_RUNS=5            runs per figure (start-up: at least 10)
-//   BENCH_ONLY=deploy,...   only these groups: deploy, startup, azure
+//   BENCH_ONLY=deploy,...   only these groups (deploy, startup, azure): printed, not written
 //   BENCH_QUIET_TIMEOUT_S   how long one run may wait for DevLake's ports to be free (default 600)
 
 import { execFileSync } from 'node:child_process';
@@ -31,7 +31,8 @@ const DOC = path.join(ROOT, 'docs', 'performance.md');
 const ATTEMPTS_PER_RUN = 3;
 
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
-const only = new Set((process.env.BENCH_ONLY ?? 'deploy,startup,azure').split(',').map((s) => s.trim()));
+const ALL_GROUPS = ['deploy', 'startup', 'azure'] as const;
+const only = new Set((process.env.BENCH_ONLY ?? ALL_GROUPS.join(',')).split(',').map((s) => s.trim()));
 const quietTimeoutMs = (Number(process.env.BENCH_QUIET_TIMEOUT_S ?? 600) || 600) * 1000;
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
@@ -141,16 +142,21 @@ async function main(): Promise<void> {
   info.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const table = markdownTable(rows);
   process.stdout.write(`\n${table}\n`);
+  if (!ALL_GROUPS.every((g) => only.has(g))) {
+    log('BENCH_ONLY: a partial run; bench/results.json and docs/performance.md keep the last full run');
+    return;
+  }
   const doc = { generatedAt: started.toISOString(), runsPerFigure: runs, machine: info, figures: rows };
   await fs.writeFile(`${RESULTS}.tmp`, JSON.stringify(doc, null, 2) + '\n');
   await fs.rename(`${RESULTS}.tmp`, RESULTS);
-  if (only.size === 3) await updateDoc(table, started.toISOString().replace(/\.\d+Z$/, 'Z'), info);
-  log(`wrote ${path.relative(ROOT, RESULTS)}${only.size === 3 ? ' and the table in docs/performance.md' : ''}`);
+  await updateDoc(table, started.toISOString().replace(/\.\d+Z$/, 'Z'), info);
+  log(`wrote ${path.relative(ROOT, RESULTS)} and the table in ${path.relative(ROOT, DOC)}`);
 }
 
 /** Figures 1, 2, 3 and 6 (and the Engine floor): every run interleaved with the others. */
 async function deployFigures(ctx: BenchContext): Promise<Row[]> {
   const clean: number[] = [];
+  const cleanPhases = { beforeTheStack: [] as number[], stackToHealthy: [] as number[], afterHealthy: [] as number[] };
   const rss: number[] = [];
   const compose: number[] = [];
   const composeUp: number[] = [];
@@ -160,16 +166,24 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
   const latency: number[] = [];
   const pingSeen: number[] = [];
   const goLatency: number[] = [];
-  const failures = new Map<string, string>();
+  // Runs that could not be measured, by figure: a figure with some samples is still reported
+  // (n says how many), one with none is "not measured" with the reason.
+  const failures = new Map<string, string[]>();
   const attempt = async (key: string, what: string, ports: readonly number[], fn: () => Promise<void>) => {
-    if (failures.has(key)) return;
     try {
       await measure(ctx, what, ports, fn);
     } catch (err) {
       if (!(err instanceof NotMeasured)) throw err;
-      failures.set(key, err.message);
+      failures.set(key, [...(failures.get(key) ?? []), err.message]);
       log(`${what}: not measured: ${err.message}`);
     }
+  };
+  const missing = (samples: readonly number[], keys: string[], note?: string): { notMeasured?: string; note?: string } => {
+    const reasons = keys.flatMap((k) => failures.get(k) ?? []);
+    if (samples.length === 0) return { notMeasured: reasons[0] ?? 'no run succeeded' };
+    const lost = reasons.length > 0 ? `${reasons.length} run(s) not measured: ${reasons[0] ?? ''}` : undefined;
+    const notes = [note, lost].filter((x): x is string => x !== undefined).join('; ');
+    return notes ? { note: notes } : {};
   };
   for (let i = 1; i <= ctx.runs; i++) {
     const tag = `[${i}/${ctx.runs}]`;
@@ -177,6 +191,11 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
       attempt('clean', `${tag} ours, clean deploy`, DEFAULT_PORTS, async () => {
         const r = await oursDeploy(ctx, `clean-${i}`, { rss: true });
         clean.push(r.timed.durationMs);
+        if (r.phases.stack !== undefined && r.phases.migration !== undefined) {
+          cleanPhases.beforeTheStack.push(r.phases.stack - r.timed.startedAt);
+          cleanPhases.stackToHealthy.push(r.phases.migration - r.phases.stack);
+          cleanPhases.afterHealthy.push(r.timed.endedAt - r.phases.migration);
+        }
         if (r.maxRssKb !== undefined) rss.push(r.maxRssKb / 1024);
         log(`${tag} ours, clean deploy: ${fmt(r.timed.durationMs)}, peak RSS ${r.maxRssKb ? (r.maxRssKb / 1024).toFixed(0) : '?'} MB`);
       });
@@ -232,8 +251,19 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
       baselineLabel: 'docker-compose 1.29 up -d + /ping',
       baseline: summarize(compose),
       target: { of: 'ratio', max: 0.8 },
-      ...(failures.has('clean') || failures.has('compose') ? { notMeasured: failures.get('clean') ?? failures.get('compose') ?? '' } : {}),
-      details: { composeUpOnly: summarize(composeUp) },
+      ...missing(
+        clean.length && compose.length ? clean : [],
+        ['clean', 'compose'],
+        cleanPhases.beforeTheStack.length
+          ? `ours: ${fmt(summarize(cleanPhases.beforeTheStack).median)} from spawn to starting the stack (Node, modules, download, .env, compose file), ${fmt(summarize(cleanPhases.stackToHealthy).median)} to /ping answering, ${fmt(summarize(cleanPhases.afterHealthy).median)} for the migration and the state file`
+          : undefined,
+      ),
+      details: {
+        composeUpOnly: summarize(composeUp),
+        oursBeforeTheStack: summarize(cleanPhases.beforeTheStack),
+        oursStackToHealthy: summarize(cleanPhases.stackToHealthy),
+        oursMigrationAndState: summarize(cleanPhases.afterHealthy),
+      },
     }),
   );
   rows.push(
@@ -245,8 +275,7 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
       baselineLabel: null,
       baseline: null,
       target: null,
-      ...(failures.has('floor') ? { notMeasured: failures.get('floor') ?? '' } : {}),
-      note: cleanS.n && floorS.n ? `our clean deploy is ${(cleanS.median / floorS.median).toFixed(2)}× the floor` : undefined,
+      ...missing(floor, ['floor'], cleanS.n && floorS.n ? `our clean deploy is ${(cleanS.median / floorS.median).toFixed(2)}× the floor` : undefined),
     }),
   );
   const heldS = summarize(held);
@@ -259,16 +288,19 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
       baselineLabel: null,
       baseline: null,
       target: { of: 'value', max: 1 },
-      ...(failures.has('held') || failures.has('clean') ? { notMeasured: failures.get('held') ?? failures.get('clean') ?? '' } : {}),
+      ...missing(
+        held.length && clean.length ? held : [],
+        ['held'],
+        heldPhases.failedAttempt.length
+          ? `inside the deploy with 8080 held: the failed attempt ${fmt(summarize(heldPhases.failedAttempt).median)}, its teardown ${fmt(summarize(heldPhases.teardown).median)}, the retry to healthy ${fmt(summarize(heldPhases.retryToHealthy).median)}`
+          : undefined,
+      ),
       details: {
         heldDeploy: heldS,
         failedAttempt: summarize(heldPhases.failedAttempt),
         teardownOfTheAttempt: summarize(heldPhases.teardown),
         retryToHealthy: summarize(heldPhases.retryToHealthy),
       },
-      note: heldPhases.failedAttempt.length
-        ? `inside the deploy with 8080 held: the failed attempt ${fmt(summarize(heldPhases.failedAttempt).median)}, its teardown ${fmt(summarize(heldPhases.teardown).median)}, the retry to healthy ${fmt(summarize(heldPhases.retryToHealthy).median)}`
-        : undefined,
     }),
   );
   rows.push(
@@ -280,7 +312,7 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
       baselineLabel: 'Go tool policy (sleep 30 s, poll every 10 s)',
       baseline: summarize(goLatency),
       target: { of: 'value', max: 0.5 },
-      ...(failures.has('readiness') ? { notMeasured: failures.get('readiness') ?? '' } : {}),
+      ...missing(latency, ['readiness']),
       details: { backendAnsweredLineAfterReady: summarize(pingSeen) },
     }),
   );
@@ -293,7 +325,7 @@ async function deployFigures(ctx: BenchContext): Promise<Row[]> {
       baselineLabel: null,
       baseline: null,
       target: { of: 'value', max: 150 },
-      ...(rss.length === 0 ? { notMeasured: failures.get('clean') ?? 'no figure from the runs' } : {}),
+      ...missing(rss, ['clean']),
     }),
   );
   return rows;

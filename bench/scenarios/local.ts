@@ -101,6 +101,9 @@ export async function oursDeploy<T = undefined>(
   } finally {
     await holder?.release();
     await removeProject(ctx, project);
+    // A retried run starts afresh: no state file of the disturbed one (it would name its bundle).
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rm(rssFile, { force: true });
   }
 }
 
@@ -165,6 +168,7 @@ export async function composeDeploy(ctx: BenchContext, slug: string): Promise<Co
     return { upMs: timed.endedAt - started, totalMs: pingAt - started };
   } finally {
     await removeProject(ctx, project);
+    await fs.rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -2,6 +2,7 @@
 // (bounded) while it runs. Every wait has a deadline; every request its own timeout.
 
 import { DeployError } from '../recovery/deploy-error.js';
+import { sleep } from '../util/sleep.js';
 
 export interface BackendWaitOptions {
   /** Epoch ms after which the wait fails. */
@@ -31,20 +32,6 @@ async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promis
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function describe(a: Answer): string {
   return a.status !== undefined ? `HTTP ${a.status}` : (a.error ?? 'no answer');

@@ -97,6 +97,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
   const location = opts.location.toLowerCase().replace(/\s+/g, '');
 
   let result: AzureFlowResult;
+  const inspector = opts.inspect ? await (await import('../cli/inspect.js')).startInspector(out) : undefined;
   try {
     result = await runAzureFlow(
       {
@@ -109,11 +110,13 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
         yes: Boolean(opts.yes),
         env,
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(inspector ? { inspect: (o: { inspect?: unknown }) => inspector.attach(o) } : {}),
       },
       out,
       deps,
     );
   } finally {
+    inspector?.stop();
     out.done();
   }
 

@@ -27,6 +27,9 @@ export interface GlobalIo {
 /** Build the program. Actions set `exitCode`; main() exits with it. */
 export function buildProgram(io: GlobalIo, setExit: (code: number) => void): Command {
   const program = new Command('gh-devlake')
+    // Before any subcommand exists: commander copies this to the commands made after it, so a bad
+    // flag on `deploy local` throws (exit 2) instead of commander calling process.exit(1) itself.
+    .exitOverride()
     .description('Deploy Apache DevLake locally with Docker or on Azure, and recover from known deploy failures.')
     .version(VERSION, '-V, --version')
     // Program options only before the command: `deploy local --version v1.0.1` is the release tag.
@@ -85,6 +88,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--dir <dir>', 'where the state file is written', '.')
     .option('--yes', 'do not ask for confirmation')
     .option('--json', 'print one JSON document instead of text')
+    .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
     .action(run(async () => (await import('./commands/azure.js')).deployAzureCommand(io)));
 
   program
@@ -159,7 +163,6 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
 export async function main(argv: string[], io: GlobalIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<void> {
   let exitCode: number = EXIT.ok;
   const program = buildProgram(io, (c) => (exitCode = c));
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

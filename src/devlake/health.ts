@@ -3,6 +3,7 @@
 
 import type { DeployFailure } from '../recovery/types.js';
 import { DeployError } from '../recovery/deploy-error.js';
+import { sleep } from '../util/sleep.js';
 
 export interface WaitOptions {
   /** Absolute deadline (Date.now() based). */
@@ -82,20 +83,6 @@ export async function probeHttp(url: string, timeoutMs = 2000, signal?: AbortSig
   });
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Poll `url` until `accept(probe)` holds or the deadline passes. Returns the accepted probe.

@@ -23,6 +23,9 @@ export const ROLE_LABEL: Record<BundleRole, string> = { backend: 'backend', graf
 /** Compose service that serves each role in DevLake's compose files. */
 export const ROLE_SERVICE: Record<BundleRole, string> = { backend: 'devlake', grafana: 'grafana', configUi: 'config-ui' };
 
+/** The container port each role listens on in DevLake's images. */
+export const ROLE_CONTAINER_PORT: Record<BundleRole, number> = { backend: 8080, grafana: 3000, configUi: 4000 };
+
 export function bundleByName(name: BundleName): PortBundle {
   return name === 'alternate' ? ALTERNATE_BUNDLE : DEFAULT_BUNDLE;
 }

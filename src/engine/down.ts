@@ -70,21 +70,18 @@ export async function down(engine: Engine, project: string, opts: DownOptions): 
   const all = await allProjectContainers(engine, project, signal);
   const targets = opts.onlyContainers ? all.filter((c) => matchesAny(c.Id, opts.onlyContainers ?? [])) : all;
 
-  // Stop everything first (in parallel), then remove: no ordering needed between services.
-  await settleAll(
-    targets
-      .filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused')
-      .map(async (c) => {
-        const service = c.Labels?.[LABEL_SERVICE] ?? '';
-        if (await stopContainer(engine, c.Id, { service, signal, timeoutSeconds: opts.timeoutSeconds })) {
-          opts.onEvent?.({ type: 'container', service, name: containerDisplayName(c), containerId: c.Id, action: 'stopped' });
-        }
-      }),
-  );
+  // Every container at once, each stopped (when running) then removed: no ordering is needed
+  // between services, and a container that was never started is removed without waiting for
+  // the others' stops.
   const removedContainers: string[] = [];
   await settleAll(
     targets.map(async (c) => {
       const service = c.Labels?.[LABEL_SERVICE] ?? '';
+      if (c.State === 'running' || c.State === 'restarting' || c.State === 'paused') {
+        if (await stopContainer(engine, c.Id, { service, signal, timeoutSeconds: opts.timeoutSeconds })) {
+          opts.onEvent?.({ type: 'container', service, name: containerDisplayName(c), containerId: c.Id, action: 'stopped' });
+        }
+      }
       if (await removeContainer(engine, c.Id, { service, signal, volumes: opts.volumes })) {
         removedContainers.push(c.Id);
         opts.onEvent?.({ type: 'container', service, name: containerDisplayName(c), containerId: c.Id, action: 'removed' });

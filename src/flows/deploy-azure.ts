@@ -43,6 +43,7 @@ import {
 } from '../azure/arm.js';
 import { triggerMigration, waitForBackend, waitForMigration } from '../azure/backend.js';
 import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, type LoginFn } from '../azure/login.js';
+import { sleep } from '../util/sleep.js';
 
 /** Resource providers an official-images deployment needs. */
 export const REQUIRED_PROVIDERS = ['Microsoft.KeyVault', 'Microsoft.DBforMySQL', 'Microsoft.ContainerInstance'] as const;
@@ -134,20 +135,6 @@ function seconds(ms: number): string {
   return `${Math.max(0, Math.round(ms / 1000))} s`;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** "The long-running operation has failed. DeploymentFailed. At least one…" → its code. */
 function lroCode(message: string): string | undefined {

@@ -21,8 +21,8 @@ import { describePortHolder, describeHolderText } from '../recovery/port-holder.
 import { DeployError } from '../recovery/deploy-error.js';
 import { buildRecord, declinedText, detectedText, formatReportLine, type ReportLine, type RunSummary } from '../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord } from '../recovery/types.js';
-import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundleByName, bundlePorts, endpointsFor, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
-import { applyPortPlan, hostIpOf, publishedPorts } from '../devlake/plan.js';
+import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
+import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../devlake/plan.js';
 import { takenPorts } from '../util/port-probe.js';
 import { waitForPing, runMigration } from '../devlake/health.js';
 import { fetchRelease, resolveVersion, writeRelease } from '../devlake/release.js';
@@ -144,7 +144,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       await writeRelease(dir, files);
       const env = await prepareEnvFile(dir, path.join(dir, 'env.example'));
       if (env.backup) out.note(`Backed up the previous .env to ${path.relative(process.cwd(), env.backup) || env.backup} (ENCRYPTION_SECRET kept).`);
-      if (env.tightened) out.note(`${TIGHTENED_NOTE}`);
+      if (env.tightened) out.note(TIGHTENED_NOTE);
       composeFile = path.join(dir, 'docker-compose.yml');
     } else if (opts.source === 'fork') {
       await validateEnvFile(dir);
@@ -153,7 +153,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       const example = path.join(dir, 'env.example');
       if (existsSync(example)) {
         const env = await prepareEnvFile(dir, example);
-        if (env.tightened) out.note(`${TIGHTENED_NOTE}`);
+        if (env.tightened) out.note(TIGHTENED_NOTE);
       }
       composeFile = path.join(dir, FORK_COMPOSE_FILE);
       services = FORK_SERVICES;
@@ -197,11 +197,11 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   let stateFile: string | undefined;
   const persistState = async (extra: Partial<LocalState>, composeFile?: string, plan?: AttemptPlan): Promise<void> => {
     const bundle = plan?.bundle ?? previous?.bundle ?? startBundle;
-    const base: LocalState = previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: endpointsFor(bundleByName(bundle)) };
+    const base: LocalState = previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: endpointsOf(project, { bundle, mysqlUnpublished }) };
     const next: LocalState = {
       ...base,
       method: 'local',
-      endpoints: endpointsFor(bundleByName(bundle)),
+      endpoints: endpointsOf(project, { bundle, mysqlUnpublished: plan?.mysqlUnpublished ?? mysqlUnpublished }),
       bundle,
       source: opts.mode === 'deploy' ? opts.source : (previous?.source ?? 'custom'),
       ...(version ? { version } : {}),
@@ -367,7 +367,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   const deadline = () => Date.now() + opts.timeoutSec * 1000;
   let waitDeadline = 0;
   const waitHealthy = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
-    const backendUrl = endpointsFor(bundleByName(input.bundle)).backend;
+    const backendUrl = endpointsOf(project, input).backend;
     if (!opts.wait) return { backendUrl };
     waitDeadline = deadline();
     try {
@@ -380,7 +380,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
 
   const migrate = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
     if (!opts.wait) return;
-    const backendUrl = endpointsFor(bundleByName(input.bundle)).backend;
+    const backendUrl = endpointsOf(project, input).backend;
     out.progress('Triggering the database migration');
     try {
       await runMigration(backendUrl, { deadline: Math.max(waitDeadline, Date.now() + 5000), intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
@@ -444,7 +444,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   const context = snapshot.context;
   const ok = snapshot.value === 'done';
   const bundle = context.plan.bundle;
-  const endpoints = endpointsFor(bundleByName(bundle));
+  const endpoints = endpointsOf(project, context.plan);
   const recovered = ok && context.repair !== undefined;
   const summary: RunSummary = {
     flow: opts.mode === 'deploy' ? 'deploy-local' : 'start-local',

@@ -115,6 +115,15 @@ function fileError(file: string, err: unknown): LockFileError {
   return new LockFileError(file, codeOf(err), m ? `${m[2]} (${m[1]})` : message, { cause: err });
 }
 
+async function readIfThere(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 /** Put our lock in place: temp file + link. False when a lock is already there. */
 async function tryCreate(file: string, content: string): Promise<boolean> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -183,7 +192,7 @@ export async function acquireLock(dir: string): Promise<Lock> {
           },
         };
       }
-      const text = await fs.readFile(file, 'utf8').catch((err: unknown) => (codeOf(err) === 'ENOENT' ? undefined : Promise.reject(err)));
+      const text = await readIfThere(file);
       if (text === undefined) continue; // released in between: try again
       const owner = parseLockOwner(text);
       lastOwner = owner;

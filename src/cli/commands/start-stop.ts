@@ -2,9 +2,9 @@
 
 import path from 'node:path';
 import { Output } from '../output.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { checkDir, checkExistingDir, ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { checkExistingDir, ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 interface StartFlags extends LocalCommandFlags {
@@ -28,10 +28,16 @@ export function startCommand(processIo: GlobalIo) {
     registerEnvironmentSecrets(processIo.env);
     const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
-    // --dir first (a file, a read-only place): its message beats a state file that cannot be read.
-    await checkDir(flags.dir);
+    // --dir first (a file): its message beats a state file that cannot be read. Writability and
+    // creation are checked with the lock (runLocalCommand).
+    await checkExistingDir(flags.dir);
     const { readLocalState } = await import('../../devlake/state.js');
     const state = await readLocalState(path.resolve(flags.dir));
+    const { findComposeFile } = await import('../../devlake/local-project.js');
+    if (!state && !findComposeFile(path.resolve(flags.dir))) {
+      // Nothing to start is the user's input, not a deploy failure to classify.
+      throw new UsageError(`nothing to start in ${flags.dir}: no state file and no compose file; deploy first with \`gh-devlake deploy local --dir ${flags.dir}\``);
+    }
     // A deployment of unknown origin gets no automatic port changes: it may be the user's own file.
     const source = state?.source ?? 'custom';
     return runLocalCommand({ mode: 'start', source, wait: flags.wait, ...(flags.service ? { service: flags.service } : {}) }, flags, out, io, { ownsProcess: real });

@@ -15,6 +15,8 @@ import { startDockerProxy, type DockerProxy } from './docker-proxy.js';
 import { canMountTmpfs, fakeBackend, fillFilesystem, hasStackTrace, mountTmpfs, spawnCli, tinyCompose, waitPortsFree, type FakeBackend, type Mount } from './support.js';
 
 const MOUNT = await canMountTmpfs();
+// CI runs as root and can mount: there these rows must run, never be skipped.
+if (!MOUNT && process.env.CI === 'true') throw new Error('cannot mount a tmpfs under CI=true: the tmpfs rows of docs/reliability.md would not run');
 
 let server: ReleaseServer;
 const dirs: TestDir[] = [];
@@ -107,7 +109,7 @@ describe('the Docker engine goes away', () => {
 });
 
 /** A holder that binds `port` the moment it is told to (stdin "go"), so the test can time it to the millisecond. */
-function armedHolder(port: number): { fire(): Promise<void>; pid: number; kill(): void } {
+function armedHolder(port: number): { fire: () => Promise<void>; pid: number; kill: () => void } {
   const code = `
 const net = require('node:net');
 process.stdin.once('data', () => {
@@ -143,7 +145,7 @@ describe('the race between the probe and the retry', () => {
     held.push(await holdPort(8080));
     // 4004 (config UI, alternate bundle) is the last port the retry publishes: config-ui depends on devlake.
     const grabber = armedHolder(4004);
-    killers.push(grabber.kill);
+    killers.push(() => grabber.kill());
     const t = await testDir('fault-race');
     const run = spawnCli(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION, '--timeout', '60'], { cwd: t.root, env: server.env });
     // The repair has probed 4004 (free) and the retry is under way: now take it.

@@ -13,7 +13,7 @@ import { IMAGES, TEST_RELEASE_VERSION } from '../../helpers/images.js';
 import { startReleaseServer, type ReleaseServer } from '../../helpers/release-server.js';
 import { composeContainers, makeTestDir, type TestDir } from '../cli/support.js';
 import { startDockerProxy, type DockerProxy, type ProxyVerdict } from './docker-proxy.js';
-import { fakeBackend, pollFor, spawnCli, tinyCompose, type FakeBackend, type WatchedCli } from './support.js';
+import { fakeBackend, pollFor, snapshotDir, spawnCli, tinyCompose, type FakeBackend, type WatchedCli } from './support.js';
 
 /**
  * The issue's bound is 5 s. The CLI also has a 3 s watchdog (INTERRUPT_EXIT_MS) that exits anyway;
@@ -126,6 +126,38 @@ describe('interrupted deploys', () => {
     expect(held.clientClosedAt).toBeDefined();
     expect((await readState(t))?.status).toBe('incomplete');
     expect(run.stderr).toMatch(/Interrupted \(SIGTERM\)\. The state file .* says the deploy did not finish\. Resume with `gh-devlake deploy local --dir .*`, or remove everything with `gh-devlake cleanup --local --dir .* --force`\./);
+  });
+
+  it('fault: SIGINT during the release download', async () => {
+    // The release server takes 10 s to answer: the download is in flight when the signal comes.
+    server.configure({ delayMs: 10_000 });
+    const t = await testDir('int-download', { '.env': 'ENCRYPTION_SECRET=KEEPMEKEEPMEKEEPME\n' });
+    const before = await snapshotDir(t.dir);
+    try {
+      const run = watch(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION], t);
+      await run.waitForOutput(/Downloading DevLake v1\.0\.1 release files/);
+      const { code, ms } = await interrupt(run, 'SIGINT');
+      expect(code, run.stderr).toBe(130);
+      expect(ms).toBeLessThan(EXIT_WITHIN_MS);
+      expect(run.stderr).toMatch(/Interrupted \(SIGINT\)\. Nothing was recorded/);
+      // Nothing half-downloaded, .env untouched.
+      expect(await snapshotDir(t.dir)).toEqual(before);
+    } finally {
+      server.configure({ delayMs: 0 });
+    }
+  });
+
+  it('fault: SIGINT during start', async () => {
+    const p = await holdFirst((r) => r.method === 'POST' && r.path.includes('/containers/create'));
+    const t = await testDir('int-start', { 'docker-compose.yml': tinyCompose() });
+    const run = watch(['start', '--dir', t.dir, '--timeout', '60'], t, { DOCKER_HOST: p.dockerHost });
+    const held = await p.waitForStall();
+    const { code, ms } = await interrupt(run, 'SIGINT');
+    expect(code, run.stderr).toBe(130);
+    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
+    expect(held.clientClosedAt).toBeDefined();
+    const d = t.dir;
+    expect(run.stderr).toContain(`Interrupted (SIGINT). Some containers may be started and others not. Run \`gh-devlake start --dir ${d}\` to finish starting, or \`gh-devlake stop --dir ${d}\` to stop them.`);
   });
 
   it('fault: SIGINT during an image pull', async () => {

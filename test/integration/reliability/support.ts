@@ -145,14 +145,15 @@ export async function mountTmpfs(dir: string, sizeKb: number): Promise<Mount> {
     remountReadOnly() {
       execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'pipe', timeout: 10_000 });
     },
-    async unmount() {
-      if (!mounted) return;
+    unmount() {
+      if (!mounted) return Promise.resolve();
       mounted = false;
       try {
         execFileSync('umount', [dir], { stdio: 'pipe', timeout: 10_000 });
       } catch {
         execFileSync('umount', ['-l', dir], { stdio: 'pipe', timeout: 10_000 });
       }
+      return Promise.resolve();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComposeProject, ServiceSpec } from '../../../src/compose/model.js';
-import { applyPortPlan, hostIpOf, publishedPorts } from '../../../src/devlake/plan.js';
+import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../../src/devlake/plan.js';
 
 function svc(name: string, ports: [string, number | undefined, number][]): ServiceSpec {
   return {
@@ -61,5 +61,32 @@ describe('applyPortPlan', () => {
     expect(hostIpOf(project, 3306)).toBe('127.0.0.1');
     expect(hostIpOf(project, 8080)).toBe('');
     expect(hostIpOf(project, 1)).toBe('');
+  });
+});
+
+describe('endpointsOf', () => {
+  it('follows the bundle for a release compose file', () => {
+    expect(endpointsOf(project, { bundle: 'default', mysqlUnpublished: false })).toEqual({
+      backend: 'http://localhost:8080',
+      grafana: 'http://localhost:3002',
+      configUi: 'http://localhost:4000',
+    });
+    expect(endpointsOf(project, { bundle: 'alternate', mysqlUnpublished: false }).backend).toBe('http://localhost:8085');
+  });
+
+  it('reads a custom compose file’s own host ports and host IPs', () => {
+    const custom: ComposeProject = {
+      ...project,
+      services: [svc('devlake', [['127.0.0.1', 18080, 8080]]), svc('grafana', [['', 13000, 3000]])],
+    };
+    expect(endpointsOf(custom, { bundle: 'default', mysqlUnpublished: false })).toEqual({
+      backend: 'http://127.0.0.1:18080',
+      grafana: 'http://localhost:13000',
+      configUi: 'http://localhost:4000',
+    });
+  });
+
+  it('falls back to the bundle without a project', () => {
+    expect(endpointsOf(undefined, { bundle: 'alternate', mysqlUnpublished: false }).configUi).toBe('http://localhost:4004');
   });
 });
