@@ -139,6 +139,9 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
+  // In the issue's order: 1, 1f, 2, 3, 4a, 4b, 5, 6.
+  const ORDER = ['deploy-clean', 'engine-floor', 'recovery-overhead', 'readiness-latency', 'startup-help', 'startup-status', 'azure-overhead', 'peak-rss'];
+  rows.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
   info.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const table = markdownTable(rows);
   process.stdout.write(`\n${table}\n`);

@@ -59,7 +59,7 @@ export function markdownTable(rows: readonly Row[]): string {
   for (const r of rows) {
     const baseline = r.baselineLabel ? `${r.baselineLabel}: ${cell(r.baseline, r.unit)}` : '—';
     const result = r.notMeasured ? `not measured: ${r.notMeasured}` : r.pass === null ? 'reported' : r.pass ? 'PASS' : 'FAIL';
-    const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`;
+    const ratio = r.ratio === null ? '—' : `${r.ratio >= 0.01 ? r.ratio.toFixed(2) : r.ratio.toPrecision(1)}×`;
     lines.push(`| ${r.figure} | ${r.notMeasured ? '—' : cell(r.ours, r.unit)} | ${baseline} | ${ratio} | ${targetText(r.target, r.unit)} | ${result} |`);
   }
   const notes = rows.filter((r) => r.note && !r.notMeasured).map((r) => `- ${r.figure.split(' ')[0]} ${r.note ?? ''}`);

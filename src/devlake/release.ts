@@ -68,15 +68,18 @@ export type ReleaseFiles = Record<(typeof RELEASE_FILES)[number], string>;
 export async function fetchRelease(version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<ReleaseFiles> {
   const base = (env.DEVLAKE_RELEASE_BASE_URL ?? DEFAULT_RELEASE_BASE_URL).replace(/\/+$/, '');
   const texts: Partial<ReleaseFiles> = {};
-  for (const file of RELEASE_FILES) {
-    const url = `${base}/${version}/${file}`;
-    const res = await get(url, 'release.download', signal);
-    const text = await res.text();
-    if (looksLikeHtml(text)) {
-      throw new DeployError({ source: 'release', code: 'not-yaml', operation: 'release.download', target: url, message: `${url} returned HTML, not the release's ${file}` });
-    }
-    texts[file] = text;
-  }
+  // Both files at once; a failure of either leaves nothing written (the caller writes later).
+  await Promise.all(
+    RELEASE_FILES.map(async (file) => {
+      const url = `${base}/${version}/${file}`;
+      const res = await get(url, 'release.download', signal);
+      const text = await res.text();
+      if (looksLikeHtml(text)) {
+        throw new DeployError({ source: 'release', code: 'not-yaml', operation: 'release.download', target: url, message: `${url} returned HTML, not the release's ${file}` });
+      }
+      texts[file] = text;
+    }),
+  );
   return texts as ReleaseFiles;
 }
 

@@ -175,17 +175,22 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     if (opts.service && !selected.services.some((s) => s.name === opts.service)) {
       throw new DeployError({ source: 'release', code: 'no-such-service', operation: 'prepare', message: `no service '${opts.service}' in ${composeFile}` });
     }
-    // Images: build what the fork declares, pull what is missing (with progress).
+    // Images: build what the fork declares, pull what is missing (with progress). Checks and
+    // pulls run side by side; builds one at a time (the engine's builder is the bottleneck).
     try {
-      for (const svc of selected.services) {
-        if (opts.mode === 'deploy' && svc.build) {
-          const tag = svc.image ?? `${selected.name}-${svc.name}`;
-          out.progress(`Building ${tag}`);
-          await buildImage(engine, svc.build, tag, (p) => p.stream?.trim() && out.progress(`Building ${svc.name}: ${p.stream.trim()}`), { signal, service: svc.name });
-        } else if (svc.image) {
+      await Promise.all(
+        selected.services.map(async (svc) => {
+          if (opts.mode === 'deploy' && svc.build) return;
+          if (!svc.image) return;
           const image = svc.image;
           await ensureImage(engine, image, (p) => out.progress(`Pulling ${image}: ${p.layer ? `${p.layer} ` : ''}${p.status}`), { signal, service: svc.name });
-        }
+        }),
+      );
+      for (const svc of selected.services) {
+        if (opts.mode !== 'deploy' || !svc.build) continue;
+        const tag = svc.image ?? `${selected.name}-${svc.name}`;
+        out.progress(`Building ${tag}`);
+        await buildImage(engine, svc.build, tag, (p) => p.stream?.trim() && out.progress(`Building ${svc.name}: ${p.stream.trim()}`), { signal, service: svc.name });
       }
     } catch (err) {
       throw new DeployError(toDeployFailure(err), { cause: err });
@@ -226,6 +231,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     const planned = applyPortPlan(project, input);
     createdThisAttempt = [];
     out.progress(input.attempt === 1 ? 'Starting the stack' : `Starting the stack again on the ${input.bundle} bundle`);
+    await probeHostPorts(planned, project.name, actorSignal);
     try {
       await up(engine, planned, {
         ...(opts.service ? { services: [opts.service] } : {}),
@@ -238,6 +244,36 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     } catch (err) {
       throw new DeployError(toDeployFailure(err), { cause: err });
     }
+  };
+
+  /**
+   * Bind-test every host port the attempt will publish before the engine creates anything: a busy
+   * port found here costs nothing to undo, so the one retry starts from a clean slate. Ports held
+   * by this project's own running containers are not conflicts (a re-deploy keeps them). A port
+   * taken after the probe still fails in the engine, and is classified the same way.
+   */
+  const probeHostPorts = async (planned: ComposeProject, projectName: string, signal: AbortSignal): Promise<void> => {
+    const wanted = publishedPorts(opts.service ? selectServices(planned, [opts.service]) : planned);
+    const busy: typeof wanted = [];
+    for (const p of wanted) if ((await takenPorts([p.port], p.hostIp || '0.0.0.0')).length > 0) busy.push(p);
+    if (busy.length === 0) return;
+    signal.throwIfAborted();
+    const own = new Set<number>();
+    try {
+      for (const c of await ps(engine, projectName, { signal })) for (const b of c.ports) if (b.hostPort !== undefined) own.add(b.hostPort);
+    } catch (err) {
+      throw new DeployError(toDeployFailure(err), { cause: err });
+    }
+    const first = busy.find((p) => !own.has(p.port));
+    if (!first) return;
+    const ip = first.hostIp || '0.0.0.0';
+    throw new DeployError({
+      source: 'probe',
+      code: 'EADDRINUSE',
+      operation: 'ports.probe',
+      service: first.service,
+      message: `EADDRINUSE: address already in use ${ip.includes(':') ? `[${ip}]` : ip}:${first.port}`,
+    });
   };
 
   /**
