@@ -46,15 +46,18 @@ export class StateFileError extends Error {
   }
 }
 
-/** Parse a state file's text. Pure, for tests and for readers of either tool's files. */
-export function parseLocalState(text: string, file: string): LocalState {
-  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. Remove it, or run \`gh-devlake deploy local\` again to rewrite it.`);
+/**
+ * The checks every state file gets: not empty, JSON, an object, not from a newer gh-devlake.
+ * `redeploy` names the command that rewrites the file, for the messages.
+ */
+function parseStateObject(text: string, file: string, redeploy: string): Record<string, unknown> {
+  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. Remove it, or run \`${redeploy}\` again to rewrite it.`);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}). It may be truncated; restore it from a backup or remove it and run \`gh-devlake status\` to rediscover the deployment.`);
+    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}). It may be truncated; restore it from a backup, or remove it and run \`${redeploy}\` again.`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new StateFileError(file, 'not-object', `${file} does not hold a JSON object.`);
@@ -64,15 +67,12 @@ export function parseLocalState(text: string, file: string): LocalState {
   if (version > STATE_SCHEMA_VERSION) {
     throw new StateFileError(file, 'newer-version', `${file} was written by a newer gh-devlake (schema ${version}, this one reads up to ${STATE_SCHEMA_VERSION}). Upgrade gh-devlake.`);
   }
-  const endpoints = obj.endpoints;
-  if (typeof endpoints !== 'object' || endpoints === null || typeof (endpoints as Record<string, unknown>).backend !== 'string') {
-    throw new StateFileError(file, 'missing-field', `${file} has no endpoints.backend.`);
-  }
-  return obj as LocalState;
+  return obj;
 }
 
-export async function readLocalState(dir: string): Promise<LocalState | undefined> {
-  const file = path.join(dir, LOCAL_STATE_FILE);
+/** Read a state file in dir; undefined when there is none. */
+async function readStateFile<T>(dir: string, name: string, parse: (text: string, file: string) => T): Promise<T | undefined> {
+  const file = path.join(dir, name);
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -80,14 +80,32 @@ export async function readLocalState(dir: string): Promise<LocalState | undefine
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new StateFileError(file, 'unreadable', `cannot read ${file}: ${(err as Error).message}`);
   }
-  return parseLocalState(text, file);
+  return parse(text, file);
 }
 
-/** Write the whole state atomically (temp + rename), mode 0600. The old file survives any failure. */
-export async function writeLocalState(dir: string, state: LocalState): Promise<string> {
-  const file = path.join(dir, LOCAL_STATE_FILE);
+/** Write a whole state file atomically (temp + rename), mode 0600: the old file survives any failure. */
+async function writeStateFile(dir: string, name: string, state: object): Promise<string> {
+  const file = path.join(dir, name);
   await writeFileAtomic(file, JSON.stringify({ ...state, schemaVersion: STATE_SCHEMA_VERSION }, null, 2) + '\n', 0o600);
   return file;
+}
+
+/** Parse a state file's text. Pure, for tests and for readers of either tool's files. */
+export function parseLocalState(text: string, file: string): LocalState {
+  const obj = parseStateObject(text, file, 'gh-devlake deploy local');
+  const endpoints = obj.endpoints;
+  if (typeof endpoints !== 'object' || endpoints === null || typeof (endpoints as Record<string, unknown>).backend !== 'string') {
+    throw new StateFileError(file, 'missing-field', `${file} has no endpoints.backend.`);
+  }
+  return obj as LocalState;
+}
+
+export function readLocalState(dir: string): Promise<LocalState | undefined> {
+  return readStateFile(dir, LOCAL_STATE_FILE, parseLocalState);
+}
+
+export function writeLocalState(dir: string, state: LocalState): Promise<string> {
+  return writeStateFile(dir, LOCAL_STATE_FILE, state);
 }
 
 /** History is capped so a state file cannot grow without bound. */
@@ -139,20 +157,7 @@ export interface AzureState {
 
 /** Parse `.devlake-azure.json` text. Pure. Accepts Go-tool files (no schemaVersion, no status). */
 export function parseAzureState(text: string, file: string): AzureState {
-  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. Remove it, or run \`gh-devlake deploy azure\` again to rewrite it.`);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}). Restore it from a backup, or remove it and run \`gh-devlake deploy azure\` again.`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new StateFileError(file, 'not-object', `${file} does not hold a JSON object.`);
-  const obj = data as Record<string, unknown>;
-  const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
-  if (version > STATE_SCHEMA_VERSION) {
-    throw new StateFileError(file, 'newer-version', `${file} was written by a newer gh-devlake (schema ${version}, this one reads up to ${STATE_SCHEMA_VERSION}). Upgrade gh-devlake.`);
-  }
+  const obj = parseStateObject(text, file, 'gh-devlake deploy azure');
   for (const field of ['resourceGroup', 'subscriptionId'] as const) {
     if (typeof obj[field] !== 'string' || obj[field] === '') throw new StateFileError(file, 'missing-field', `${file} has no ${field}.`);
   }
@@ -161,23 +166,12 @@ export function parseAzureState(text: string, file: string): AzureState {
   return obj as AzureState;
 }
 
-export async function readAzureState(dir: string): Promise<AzureState | undefined> {
-  const file = path.join(dir, AZURE_STATE_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(file, 'unreadable', `cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseAzureState(text, file);
+export function readAzureState(dir: string): Promise<AzureState | undefined> {
+  return readStateFile(dir, AZURE_STATE_FILE, parseAzureState);
 }
 
-/** Write the Azure state atomically (temp + rename), mode 0600. */
-export async function writeAzureState(dir: string, state: AzureState): Promise<string> {
-  const file = path.join(dir, AZURE_STATE_FILE);
-  await writeFileAtomic(file, JSON.stringify({ ...state, schemaVersion: STATE_SCHEMA_VERSION }, null, 2) + '\n', 0o600);
-  return file;
+export function writeAzureState(dir: string, state: AzureState): Promise<string> {
+  return writeStateFile(dir, AZURE_STATE_FILE, state);
 }
 
 export async function removeAzureState(dir: string): Promise<boolean> {
