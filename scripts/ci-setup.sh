@@ -30,6 +30,8 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 # Graphviz: the test that Graphviz accepts our DOT output runs in CI rather than being skipped.
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+# openssl: the fake ARM server's test CA and certificate are made at test time.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"
