@@ -18,3 +18,8 @@ export const EXIT = {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** Bad input the user can fix (a --dir that is a file, no compose file to use): exit 3, message only. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}

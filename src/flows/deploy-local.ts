@@ -30,6 +30,8 @@ import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../devlake/env-
 import { registerComposeSecrets, registerDeploymentSecrets } from '../devlake/known-secrets.js';
 import { secrets } from '../util/redact.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
+import { findComposeFile } from '../devlake/local-project.js';
+import { InputError } from '../cli/exit-codes.js';
 import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../devlake/state.js';
 import type { Output } from '../cli/output.js';
 import { existsSync } from 'node:fs';
@@ -73,14 +75,6 @@ export class RepairDeclinedError extends Error {
   constructor(readonly reason: string) {
     super(reason);
   }
-}
-
-const COMPOSE_CANDIDATES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yaml', 'compose.yml', FORK_COMPOSE_FILE];
-
-/** Where the compose file of a custom deploy is: the first that exists. */
-function findComposeFile(dir: string): string | undefined {
-  for (const f of COMPOSE_CANDIDATES) if (existsSync(path.join(dir, f))) return path.join(dir, f);
-  return undefined;
 }
 
 function bundleText(b: PortBundle): string {
@@ -128,8 +122,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     let composeFile: string;
     let services: readonly string[] | undefined;
     if (opts.mode === 'start') {
-      const recorded = typeof previous?.composeFile === 'string' ? path.resolve(dir, previous.composeFile) : findComposeFile(dir);
-      if (!recorded || !existsSync(recorded)) {
+      const recorded = findComposeFile(dir, previous);
+      if (!recorded) {
         throw new DeployError({ source: 'release', code: 'no-compose-file', operation: 'prepare', target: dir, message: `no compose file in ${dir}; run \`gh-devlake deploy local --dir ${opts.dir}\` first` });
       }
       composeFile = recorded;
@@ -160,7 +154,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     } else {
       const found = findComposeFile(dir);
       if (!found) {
-        throw new DeployError({ source: 'release', code: 'no-compose-file', operation: 'prepare', target: dir, message: `--source custom needs a docker-compose.yml (or docker-compose-dev.yml) in ${dir}` });
+        throw new InputError(`--source custom uses the docker-compose.yml (or compose.yaml, docker-compose-dev.yml) already in ${dir}, and there is none; put yours there, or use --source official`);
       }
       composeFile = found;
     }
@@ -200,9 +194,14 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   let stateFile: string | undefined;
+  const currentState: Partial<LocalState> = {};
   const persistState = async (extra: Partial<LocalState>, composeFile?: string, plan?: AttemptPlan): Promise<void> => {
     const bundle = plan?.bundle ?? previous?.bundle ?? startBundle;
-    const base: LocalState = previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: endpointsOf(project, { bundle, mysqlUnpublished }) };
+    // What this run wrote before (the compose file of the 'incomplete' record) carries over.
+    const base: LocalState = {
+      ...(previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: endpointsOf(project, { bundle, mysqlUnpublished }) }),
+      ...currentState,
+    };
     const next: LocalState = {
       ...base,
       method: 'local',
@@ -217,7 +216,6 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     stateFile = await writeLocalState(dir, next);
     Object.assign(currentState, next);
   };
-  const currentState: Partial<LocalState> = {};
 
   const composeUp = async ({ input, signal: actorSignal }: { input: AttemptPlan; signal: AbortSignal }): Promise<void> => {
     try {
@@ -547,7 +545,7 @@ function clipLine(s: string): string {
 
 /** Errors that end the run as one message (bad input, a file we could not write), not a classified failure. */
 function isFatal(err: unknown): err is Error {
-  return err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError' || err.name === 'AtomicWriteError');
+  return err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError' || err.name === 'AtomicWriteError' || err.name === 'InputError');
 }
 
 /**

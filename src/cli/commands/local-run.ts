@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Output } from '../output.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, InputError } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
 import { acquireLock, LockHeldError, LockFileError, type Lock } from '../../util/lock.js';
 import type { LocalFlowOptions, LocalFlowResult } from '../../flows/deploy-local.js';
@@ -16,9 +16,7 @@ export interface LocalCommandFlags {
   inspect?: boolean;
 }
 
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
+export { InputError } from '../exit-codes.js';
 
 /** A path as the user would type it back into a shell (quoted only when it needs to be). */
 export function shellArg(s: string): string {
