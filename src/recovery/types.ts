@@ -52,6 +52,8 @@ export const AZURE_CLASS_IDS = [
   'azure.deployment-active',
   'azure.aci-capacity',
   'azure.invalid-template',
+  'azure.backend-timeout',
+  'azure.subscription-not-found',
 ] as const;
 
 export type ClassId = (typeof LOCAL_CLASS_IDS)[number] | (typeof AZURE_CLASS_IDS)[number] | 'unknown';

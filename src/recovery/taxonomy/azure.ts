@@ -207,6 +207,31 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
 
   // ── No repair: precise advice ──────────────────────────────────────────────
   {
+    id: 'azure.subscription-not-found',
+    title: 'subscription not found',
+    match: { sources: AZ, codes: ['SubscriptionNotFound', 'InvalidSubscriptionId'] },
+    repair: null,
+    remediation:
+      'The subscription was not found for the signed-in account (or none is selected). Pass `--subscription <id>` ' +
+      '(`az account list -o table` lists yours) or select one with `az account set --subscription <id>`.',
+    docs: 'recovery.md#azure-subscription-not-found',
+    examples: ["The subscription '00000000-0000-0000-0000-000000000000' could not be found."],
+  },
+  {
+    id: 'azure.backend-timeout',
+    title: 'DevLake backend not answering',
+    match: { sources: ['health'], codes: ['backend-deadline'] },
+    repair: null,
+    remediation:
+      'The DevLake backend container group was created but did not answer /ping in time. Look at its logs in the ' +
+      'portal (Container instances → the backend → Logs) or with `az container logs`, then run `gh-devlake start --azure` ' +
+      '(or the deploy again) once it is up; `gh-devlake status` shows when it answers.',
+    docs: 'recovery.md#azure-backend-timeout',
+    examples: ['the DevLake backend at http://devlake-backend.example.azurecontainer.io:8080 did not answer /ping within 300 s (last: ECONNREFUSED)'],
+    note: 'Reported by our Azure health wait with code `backend-deadline`.',
+  },
+
+  {
     id: 'azure.sku-not-available',
     title: 'SKU not available in the region',
     match: { sources: AZ, codes: ['SkuNotAvailable'] },

@@ -38,6 +38,8 @@ export const CLASS_TITLES: Readonly<Record<Exclude<ClassId, 'unknown'>, string>>
   'azure.deployment-active': 'deployment already running',
   'azure.aci-capacity': 'Container Instances capacity',
   'azure.invalid-template': 'invalid template',
+  'azure.backend-timeout': 'DevLake backend not answering',
+  'azure.subscription-not-found': 'subscription not found',
 };
 
 /** What every failure that matches no rule gets. */

@@ -72,8 +72,10 @@ describe('Azure findings classify like the deploy preflight', () => {
     expect(classifyFinding(aciCapacityFailure('eastus', { cpu: 2, memoryInGB: 4 }))).toMatchObject({ classId: 'azure.aci-capacity', facts: { location: 'eastus' } });
   });
 
-  it('no subscription selected: the table has no class for it (unknown)', () => {
-    // Reported to the taxonomy owner: SubscriptionNotFound has no rule.
-    expect(classifyFinding(noSubscriptionFailure()).classId).toBe('unknown');
+  it('no subscription selected: azure.subscription-not-found, with the way to pick one', () => {
+    const c = classifyFinding(noSubscriptionFailure());
+    expect(c.classId).toBe('azure.subscription-not-found');
+    expect(c.repair).toBeNull();
+    expect(c.remediation).toContain('--subscription');
   });
 });
