@@ -16,6 +16,7 @@ import type { Classification, DeployFailure, Facts } from '../recovery/types.js'
 import { classifyFinding } from './findings.js';
 import { azureRepairAllowed, type AzureGuardInput } from './repair-guard.js';
 import type { CheckResult, DoctorReport } from './types.js';
+import { oneLine } from '../recovery/report.js';
 
 export interface AzureDoctorOptions {
   resourceGroup: string;
@@ -255,9 +256,6 @@ function unknownOffer(id: string, classId: CheckResult['classId'], what: string,
   return { id, classId, verdict: 'ok', summary: `the SDK could not tell ${what} (${oneLine(c.failure.message)})`, facts: { error: oneLine(c.failure.message) } };
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
 
 /** A read that failed where the deploy would read (or write) the same: classified, and it needs you. */
 function failedRead(id: string, what: string, err: unknown, operation: string, guard: AzureGuardInput): CheckResult {

@@ -4,6 +4,7 @@
 import { ALTERNATE_BUNDLE, MYSQL_HOST_PORT } from '../devlake/ports.js';
 import type { RepairId } from '../recovery/types.js';
 import { VERDICT_TAG, type CheckResult, type DoctorReport, type Verdict } from './types.js';
+import { oneLine } from '../recovery/report.js';
 
 /** The repair in words, as the deploy would announce it. */
 export const REPAIR_TEXT: Readonly<Record<RepairId, string>> = {
@@ -24,9 +25,6 @@ export interface Paint {
 
 const PLAIN: Paint = { ok: (s) => s, auto: (s) => s, you: (s) => s };
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
 
 function tail(c: CheckResult): string {
   if (c.verdict === 'auto-repair' && c.repair) return ` — will be repaired automatically: ${c.repair} (${REPAIR_TEXT[c.repair]})`;

@@ -18,8 +18,8 @@ import {
 } from '../../machines/deploy-azure.js';
 import { classify } from '../recovery/classify.js';
 import { toDeployFailure } from '../recovery/failure.js';
-import { DeployError } from '../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, formatReportLine, type ReportLine, type RunSummary } from '../recovery/report.js';
+import { DeployError, RepairDeclinedError } from '../recovery/deploy-error.js';
+import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../recovery/types.js';
 import { appendAzureHistory, readAzureState, writeAzureState, type AzureState } from '../devlake/state.js';
 import type { Output } from '../cli/output.js';
@@ -119,17 +119,6 @@ export interface AzureFlowResult {
   context: DeployAzureContext;
 }
 
-export class RepairDeclinedError extends Error {
-  override readonly name = 'RepairDeclinedError';
-  readonly declined = true;
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
 
 function seconds(ms: number): string {
   return `${Math.max(0, Math.round(ms / 1000))} s`;

@@ -18,8 +18,8 @@ import { ensureImage, buildImage } from '../engine/images.js';
 import { classify } from '../recovery/classify.js';
 import { toDeployFailure } from '../recovery/failure.js';
 import { describePortHolder, describeHolderText } from '../recovery/port-holder.js';
-import { DeployError } from '../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, formatReportLine, type ReportLine, type RunSummary } from '../recovery/report.js';
+import { DeployError, RepairDeclinedError } from '../recovery/deploy-error.js';
+import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord } from '../recovery/types.js';
 import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../devlake/plan.js';
@@ -66,15 +66,6 @@ export interface LocalFlowResult {
   failure?: { classId: string; message: string; remediation: string };
   stateFile?: string;
   context: DeployLocalContext;
-}
-
-/** A repair that looked and declined: the machine reads `reason` for the `Repair:` line. */
-export class RepairDeclinedError extends Error {
-  override readonly name = 'RepairDeclinedError';
-  readonly declined = true;
-  constructor(readonly reason: string) {
-    super(reason);
-  }
 }
 
 function bundleText(b: PortBundle): string {
@@ -565,9 +556,6 @@ export function declineReason(c: Classification, context: DeployLocalContext): s
   return localDeclineReason(c, context.plan, context.input.source);
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
 
 export function formatReport(lines: ReportLine[], paint?: (s: string) => string): string[] {
   return lines.map((l) => formatReportLine(l, paint));

@@ -7,3 +7,12 @@ export class DeployError extends Error {
     super(failure.message, options);
   }
 }
+
+/** A repair that looked and declined: the machines read `reason` for the `Repair:` line. */
+export class RepairDeclinedError extends Error {
+  override readonly name = 'RepairDeclinedError';
+  readonly declined = true;
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}

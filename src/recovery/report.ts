@@ -68,6 +68,7 @@ export function buildRecord(s: RunSummary, at: Date = new Date()): RecoveryRecor
   return record;
 }
 
-function oneLine(s: string): string {
+/** Whitespace (newlines included) folded to single spaces: every report line is one line. */
+export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
