@@ -12,16 +12,10 @@ import type { AzureContextFactory } from '../../../src/azure/context.js';
 import type { AzureDoctorDeps, NamedCredential } from '../../../src/doctor/azure.js';
 import { signedOutCredential } from '../../fake-arm/credential.js';
 import { LOCATION, MYSQL, RESOURCE_GROUP, SCENARIOS, SUFFIX, VAULT, scenario, startScenario, type Harness } from '../../fake-arm/scenarios.js';
+import type { CheckResult } from '../../../src/doctor/types.js';
 
-interface Check {
-  id: string;
-  classId: string | null;
-  verdict: 'ok' | 'auto-repair' | 'needs-you';
-  summary: string;
-  repair?: string;
-  remediation?: string;
-  facts: Record<string, string | number | boolean>;
-}
+/** A check as `--json` prints it: the product's own type. */
+type Check = CheckResult;
 interface Doc {
   exitCode: number;
   verdict: string;

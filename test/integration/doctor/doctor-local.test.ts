@@ -17,18 +17,12 @@ import { removeComposeProject, testProjectName } from '../../helpers/docker-clea
 import { holdPort, type HeldPort } from '../../helpers/hold-port.js';
 import { IMAGES } from '../../helpers/images.js';
 import { WELL_KNOWN_PORTS, assertWellKnownPortsFree } from './support.js';
+import type { CheckResult } from '../../../src/doctor/types.js';
 
 const WELL_KNOWN = WELL_KNOWN_PORTS;
 
-interface Check {
-  id: string;
-  classId: string | null;
-  verdict: 'ok' | 'auto-repair' | 'needs-you';
-  summary: string;
-  repair?: string;
-  remediation?: string;
-  facts: Record<string, string | number | boolean>;
-}
+/** A check as `--json` prints it: the product's own type. */
+type Check = CheckResult;
 interface Doc {
   ok: boolean;
   exitCode: number;

@@ -2,8 +2,9 @@
 
 import { expect } from 'vitest';
 import { isPortFree } from '../../../src/util/port-probe.js';
+import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, MYSQL_HOST_PORT, bundlePorts } from '../../../src/devlake/ports.js';
 
-export const WELL_KNOWN_PORTS = [8080, 3002, 4000, 8085, 3004, 4004, 3306] as const;
+export const WELL_KNOWN_PORTS: readonly number[] = [...bundlePorts(DEFAULT_BUNDLE), ...bundlePorts(ALTERNATE_BUNDLE), MYSQL_HOST_PORT];
 
 /** Fail (not skip) with the ports someone else holds: the results would be about their stack. */
 export async function assertWellKnownPortsFree(): Promise<void> {

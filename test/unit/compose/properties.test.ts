@@ -1,21 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ComposeError } from '../../../src/compose/errors.js';
 import { parseEnv, quoteEnvValue, setEnvValue } from '../../../src/compose/envfile.js';
 import { interpolate } from '../../../src/compose/interpolate.js';
 import { splitShellWords } from '../../../src/compose/shellwords.js';
 import { parsePort } from '../../../src/compose/ports.js';
 import { lookupFrom } from './helpers.js';
+import { outcome } from '../../helpers/outcome.js';
 
-/** The result of f, or the ComposeError message; any other exception fails the property. */
-function outcome(f: () => unknown): { ok: unknown } | { error: string } {
-  try {
-    return { ok: f() };
-  } catch (err) {
-    if (!(err instanceof ComposeError)) throw err;
-    return { error: err.message };
-  }
-}
 
 // Strings dense in the characters the parsers care about, plus arbitrary Unicode.
 const tricky = (pieces: string[]): fc.Arbitrary<string> =>

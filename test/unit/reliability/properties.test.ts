@@ -16,16 +16,8 @@ import { StateFileError, parseLocalState, STATE_SCHEMA_VERSION, type LocalState 
 import { generateEncryptionSecret } from '../../../src/devlake/secrets.js';
 import type { DeployFailure } from '../../../src/recovery/types.js';
 import { localPositive } from '../recovery/corpus.js';
+import { outcome } from '../../helpers/outcome.js';
 
-/** parse's value, or the ComposeError's message; any other exception fails the property. */
-function outcome(f: () => unknown): { ok: unknown } | { error: string } {
-  try {
-    return { ok: f() };
-  } catch (err) {
-    if (!(err instanceof ComposeError)) throw err;
-    return { error: err.message };
-  }
-}
 
 const ENV_PIECES = ['A', 'b', '_', '=', '"', "'", '\\', '#', ' ', '\t', '\n', '$', '{', '}', ':-', 'export ', 'x', '.', 'é'];
 const envText = fc.string({ unit: fc.constantFrom(...ENV_PIECES), maxLength: 60 });
