@@ -3,8 +3,8 @@
 // the compose files, `.env` and `env_file`s.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
+import { YAML } from './yaml.js';
 import { ComposeError, formatSource } from './errors.js';
 import type { SourceRef } from './errors.js';
 import { parseEnv } from './envfile.js';
@@ -15,6 +15,8 @@ import { dependencyWaves, parseDependsOn, withDependencies } from './order.js';
 import { parsePort } from './ports.js';
 import { resolveProjectName } from './project-name.js';
 import { splitShellWords } from './shellwords.js';
+
+const { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } = YAML;
 
 export interface LoadOptions {
   /** Project directory: relative paths, `.env` and the default compose file are found here. */

@@ -36,10 +36,10 @@ export function discoveryOrder(recorded?: BundleName): BundleName[] {
 
 /** The first bundle whose backend answers /ping, or undefined. */
 export async function discoverLocal(recorded?: BundleName, timeoutMs = 1500): Promise<{ bundle: BundleName; endpoints: Endpoints } | undefined> {
-  for (const name of discoveryOrder(recorded)) {
-    const endpoints = endpointsFor(bundleByName(name));
-    const p = await probeHttp(`${endpoints.backend}/ping`, timeoutMs);
-    if (p.status === 200) return { bundle: name, endpoints };
-  }
-  return undefined;
+  // Every bundle is asked at once (the answer is the first in order that answered), so nothing
+  // deployed costs one round of refused connects, not one per bundle.
+  const candidates = discoveryOrder(recorded).map((name) => ({ name, endpoints: endpointsFor(bundleByName(name)) }));
+  const probes = await Promise.all(candidates.map((c) => probeHttp(`${c.endpoints.backend}/ping`, timeoutMs)));
+  const found = candidates.find((_, i) => probes[i]?.status === 200);
+  return found ? { bundle: found.name, endpoints: found.endpoints } : undefined;
 }

@@ -8,7 +8,7 @@ import { ComposeError } from '../compose/errors.js';
 import { generateEncryptionSecret } from './secrets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { secrets } from '../util/redact.js';
-import { envVariables } from './known-secrets.js';
+import { envVariables } from './env-variables.js';
 
 export const SECRET_KEY = 'ENCRYPTION_SECRET';
 

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeployError } from '../recovery/deploy-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { httpGetText, HttpGetError, type HttpTextResponse } from '../util/http-get.js';
 
 export const DEFAULT_RELEASE_BASE_URL = 'https://github.com/apache/incubator-devlake/releases/download';
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
@@ -23,23 +24,22 @@ export function isVersionTag(v: string): boolean {
   return VERSION_RE.test(v);
 }
 
-async function get(url: string, what: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
-  let res: Response;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The body of a 2xx answer. Throws DeployError (source 'release') for network errors and other statuses. */
+async function get(url: string, what: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<string> {
+  let res: HttpTextResponse;
   try {
-    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000), headers });
+    res = await httpGetText(url, { headers, timeoutMs: REQUEST_TIMEOUT_MS, ...(signal ? { signal } : {}) });
   } catch (err) {
     signal?.throwIfAborted();
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new DeployError(
-      { source: 'release', code: cause?.code, operation: what, target: url, message: `cannot fetch ${url}: ${cause?.message ?? (err as Error).message}` },
-      { cause: err },
-    );
+    const code = err instanceof HttpGetError ? err.code : undefined;
+    throw new DeployError({ source: 'release', code, operation: what, target: url, message: `cannot fetch ${url}: ${(err as Error).message}` }, { cause: err });
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
+  if (res.status < 200 || res.status >= 300) {
     throw new DeployError({ source: 'release', statusCode: res.status, operation: what, target: url, message: `${url} answered HTTP ${res.status}` });
   }
-  return res;
+  return res.text;
 }
 
 /** `latest` → the newest release tag, through the GitHub API (`DEVLAKE_GITHUB_API_URL` overrides the base). */
@@ -48,9 +48,14 @@ export async function resolveVersion(version: string, env: ReleaseEnv, signal?: 
   const api = (env.DEVLAKE_GITHUB_API_URL ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
   const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'user-agent': 'gh-devlake' };
   if (env.GITHUB_TOKEN) headers.authorization = `Bearer ${env.GITHUB_TOKEN}`;
-  const res = await get(`${api}/repos/${RELEASE_REPO}/releases/latest`, 'release.latest', signal, headers);
-  const body = (await res.json().catch(() => ({}))) as { tag_name?: unknown };
-  if (typeof body.tag_name !== 'string' || !isVersionTag(body.tag_name)) {
+  const text = await get(`${api}/repos/${RELEASE_REPO}/releases/latest`, 'release.latest', signal, headers);
+  let body: { tag_name?: unknown } | null = null;
+  try {
+    body = JSON.parse(text) as { tag_name?: unknown } | null;
+  } catch {
+    // not JSON: reported below as no tag
+  }
+  if (typeof body?.tag_name !== 'string' || !isVersionTag(body.tag_name)) {
     throw new DeployError({ source: 'release', operation: 'release.latest', message: `the GitHub API did not return a release tag for ${RELEASE_REPO}` });
   }
   return body.tag_name;
@@ -72,8 +77,7 @@ export async function fetchRelease(version: string, env: ReleaseEnv, signal?: Ab
   await Promise.all(
     RELEASE_FILES.map(async (file) => {
       const url = `${base}/${version}/${file}`;
-      const res = await get(url, 'release.download', signal);
-      const text = await res.text();
+      const text = await get(url, 'release.download', signal);
       if (looksLikeHtml(text)) {
         throw new DeployError({ source: 'release', code: 'not-yaml', operation: 'release.download', target: url, message: `${url} returned HTML, not the release's ${file}` });
       }
@@ -95,4 +99,26 @@ export async function writeRelease(dir: string, files: ReleaseFiles): Promise<vo
  */
 export async function downloadRelease(dir: string, version: string, env: ReleaseEnv, signal?: AbortSignal): Promise<void> {
   await writeRelease(dir, await fetchRelease(version, env, signal));
+}
+
+/**
+ * A release download started ahead of the flow that uses it: the command starts it before
+ * loading the flow's modules, so the network wait and the module loading overlap. Nothing is
+ * written; the flow awaits `version` and `files` at the step where it would have fetched them.
+ */
+export interface ReleasePrefetch {
+  readonly version: Promise<string>;
+  readonly files: Promise<ReleaseFiles>;
+  /** Stop the download (an interrupt, or a run that ended before using it). */
+  abort(reason?: unknown): void;
+}
+
+export function prefetchRelease(version: string, env: ReleaseEnv): ReleasePrefetch {
+  const controller = new AbortController();
+  const resolved = resolveVersion(version, env, controller.signal);
+  const files = resolved.then((v) => fetchRelease(v, env, controller.signal));
+  // Whoever awaits them sees the errors; a run that never gets there must not see them as unhandled.
+  resolved.catch(() => undefined);
+  files.catch(() => undefined);
+  return { version: resolved, files, abort: (reason?: unknown) => controller.abort(reason) };
 }

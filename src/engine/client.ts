@@ -11,10 +11,11 @@ import { EngineError, toEngineError, type EngineErrorContext, type EngineErrorFa
 const requireHere = createRequire(import.meta.url);
 
 /**
- * Put a stand-in for one CommonJS module into require's cache: a function that loads the real
- * module (and calls it) the first time it is called. For modules whose export is a function.
+ * Put a stand-in for one CommonJS module into require's cache, which loads the real module the
+ * first time it is used. `kind` says what the module exports: a function (called, or constructed
+ * with `new`: the real instance is returned), or an object of functions (each key a wrapper).
  */
-function deferFunctionModule(req: NodeJS.Require, specifier: string): void {
+function deferModule(req: NodeJS.Require, specifier: string, kind: 'function' | readonly string[]): void {
   let filename: string;
   try {
     filename = req.resolve(specifier);
@@ -22,33 +23,53 @@ function deferFunctionModule(req: NodeJS.Require, specifier: string): void {
     return; // laid out differently (another version): load it the ordinary way
   }
   if (req.cache[filename]) return;
-  let real: ((...args: unknown[]) => unknown) | undefined;
+  let real: unknown;
+  const load = (): unknown => {
+    if (real === undefined) {
+      delete req.cache[filename];
+      real = req(filename);
+    }
+    return real;
+  };
   const standIn = new Module(filename);
   standIn.filename = filename;
   standIn.loaded = true;
-  standIn.exports = function deferred(this: unknown, ...args: unknown[]): unknown {
-    if (!real) {
-      delete req.cache[filename];
-      real = req(filename) as (...args: unknown[]) => unknown;
+  if (kind === 'function') {
+    standIn.exports = function deferred(this: unknown, ...args: unknown[]): unknown {
+      const fn = load() as (...a: unknown[]) => unknown;
+      return new.target ? (Reflect.construct(fn, args) as unknown) : fn.apply(this, args);
+    };
+  } else {
+    const exports: Record<string, unknown> = {};
+    for (const key of kind) {
+      exports[key] = function deferred(this: unknown, ...args: unknown[]): unknown {
+        return ((load() as Record<string, (...a: unknown[]) => unknown>)[key] as (...a: unknown[]) => unknown).apply(this, args);
+      };
     }
-    return real.apply(this, args);
-  };
+    standIn.exports = exports;
+  }
   req.cache[filename] = standIn;
 }
 
 let dockerode: typeof Docker | undefined;
 
 /**
- * dockerode, without the two parts a unix-socket or tcp client never calls at load time:
- * its BuildKit session helper (gRPC + protobuf) and docker-modem's ssh transport (ssh2). Both are
- * loaded on their first use instead (an ssh:// DOCKER_HOST, a BuildKit session), which takes a
- * third to a half off the cost of loading dockerode, and with it off every command's start-up.
+ * dockerode, without the parts a unix-socket or tcp client never calls at load time: its
+ * BuildKit session helper (gRPC + protobuf), docker-modem's ssh transport (ssh2), its stream for
+ * hijacked connections (readable-stream; exec/attach only) and the build context packer
+ * (tar-fs; builds only). Each loads on its first use instead, which takes more than half off the
+ * cost of loading dockerode, and with it off every engine command's start-up (docs/performance.md).
+ * The layout is checked: a version that moved these files loads the ordinary way.
  */
 function loadDockerode(): typeof Docker {
   if (dockerode) return dockerode;
-  deferFunctionModule(requireHere, 'dockerode/lib/session.js');
+  deferModule(requireHere, 'dockerode/lib/session.js', 'function');
   try {
-    deferFunctionModule(createRequire(requireHere.resolve('dockerode')), 'docker-modem/lib/ssh.js');
+    const fromDockerode = createRequire(requireHere.resolve('dockerode'));
+    deferModule(fromDockerode, 'tar-fs', ['pack', 'extract']);
+    const fromModem = createRequire(fromDockerode.resolve('docker-modem'));
+    deferModule(fromModem, 'docker-modem/lib/ssh.js', 'function');
+    deferModule(fromModem, 'docker-modem/lib/http_duplex.js', 'function');
   } catch {
     // dockerode not resolvable from here: the require below says so
   }

@@ -13,11 +13,8 @@ import { openEngine, type Engine } from '../engine/client.js';
 import { up } from '../engine/up.js';
 import { down } from '../engine/down.js';
 import { findPublishers, ps } from '../engine/ps.js';
-import { tailLogs } from '../engine/logs.js';
 import { ensureImage, buildImage } from '../engine/images.js';
-import { classify } from '../recovery/classify.js';
 import { toDeployFailure } from '../recovery/failure.js';
-import { describePortHolder, describeHolderText } from '../recovery/port-holder.js';
 import { DeployError, RepairDeclinedError } from '../recovery/deploy-error.js';
 import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord } from '../recovery/types.js';
@@ -25,7 +22,7 @@ import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, 
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../devlake/plan.js';
 import { takenPorts } from '../util/port-probe.js';
 import { waitForPing, runMigration } from '../devlake/health.js';
-import { fetchRelease, resolveVersion, writeRelease } from '../devlake/release.js';
+import { prefetchRelease, writeRelease, type ReleaseFiles, type ReleasePrefetch } from '../devlake/release.js';
 import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../devlake/env-file.js';
 import { registerComposeSecrets, registerDeploymentSecrets } from '../devlake/known-secrets.js';
 import { secrets } from '../util/redact.js';
@@ -52,6 +49,8 @@ export interface LocalFlowOptions {
   /** Engine to use (tests may point at another socket through DOCKER_HOST instead). */
   engine?: Engine;
   inspect?: (actorOptions: { inspect?: unknown }) => void;
+  /** official deploys: the release download, already started by the caller (else started here). */
+  release?: ReleasePrefetch;
 }
 
 export interface LocalFlowResult {
@@ -123,9 +122,18 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       // A broken .env is reported before anything in dir changes; the release is fetched
       // completely before a file is written, so a failed download leaves dir as it was.
       await validateEnvFile(dir);
-      version = await resolveVersion(opts.version, opts.env, signal);
-      out.progress(`Downloading DevLake ${version} release files`);
-      const files = await fetchRelease(version, opts.env, signal);
+      const release = opts.release ?? prefetchRelease(opts.version, opts.env);
+      const stop = (): void => release.abort(signal?.reason);
+      if (signal?.aborted) stop();
+      signal?.addEventListener('abort', stop, { once: true });
+      let files: ReleaseFiles;
+      try {
+        version = await release.version;
+        out.progress(`Downloading DevLake ${version} release files`);
+        files = await release.files;
+      } finally {
+        signal?.removeEventListener('abort', stop);
+      }
       await writeRelease(dir, files);
       const env = await prepareEnvFile(dir, path.join(dir, 'env.example'));
       if (env.backup) out.note(`Backed up the previous .env to ${path.relative(process.cwd(), env.backup) || env.backup} (ENCRYPTION_SECRET kept).`);
@@ -277,6 +285,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       const states = containers.map((c) => `${c.service} ${c.state} (${c.status})`).join(', ');
       const backend = containers.find((c) => c.service === 'devlake') ?? containers.find((c) => c.ports.some((p) => p.containerPort === 8080));
       if (!backend) return { states, logs: [] };
+      const { tailLogs } = await import('../engine/logs.js');
       const lines = await tailLogs(engine, backend.id, BACKEND_LOG_LINES, { signal: bounded, service: backend.service }).catch(() => []);
       const logs = lines.map((l) => clipLine(secrets.redact(l.text))).filter((l) => l.trim() !== '');
       return { states, logs, backend: backend.service };
@@ -286,6 +295,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   const classifyActor = async ({ input, signal: actorSignal }: { input: DeployFailure; signal: AbortSignal }): Promise<Classification> => {
+    // The failure path's modules (the taxonomy, /proc, logs) load only when a failure happens.
+    const { classify } = await import('../recovery/classify.js');
     const c = classify(input);
     if (c.classId === 'local.health-timeout' || c.classId === 'local.migration-timeout') {
       const d = await diagnose(actorSignal);
@@ -302,6 +313,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
     const port = typeof c.facts.port === 'number' ? c.facts.port : undefined;
     if (port !== undefined && (c.classId === 'local.port-conflict' || c.classId === 'local.mysql-port-conflict')) {
+      const { describePortHolder, describeHolderText } = await import('../recovery/port-holder.js');
       const holder = await describePortHolder(port, { findPublishers: (p: number) => findPublishers(engine, p), exists: existsSync }).catch(() => undefined);
       const role = roleOfPort(port);
       const what = role ? `${port} (${ROLE_LABEL[role.role]})` : port === MYSQL_HOST_PORT ? `${port} (MySQL)` : String(port);
@@ -322,6 +334,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   const holderText = async (port: number): Promise<string> => {
+    const { describePortHolder, describeHolderText } = await import('../recovery/port-holder.js');
     const holder = await describePortHolder(port, { findPublishers: (q: number) => findPublishers(engine, q), exists: existsSync }).catch(() => undefined);
     return holder ? describeHolderText(holder) : 'in use';
   };

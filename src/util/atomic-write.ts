@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempName } from './temp-name.js';
 
 /** The file operations writeFileAtomic uses; tests inject failing ones (a full disk is hard to come by). */
 export interface AtomicWriteFs {
@@ -72,7 +72,7 @@ function reasonOf(err: unknown): { code: string | undefined; reason: string } {
  * Any failure removes the temp file and throws AtomicWriteError; the target is untouched.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, ops: AtomicWriteFs = realFs): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(file), tempName(`.${path.basename(file)}`));
   const fail = async (err: unknown): Promise<never> => {
     await ops.rm(tmp, { force: true }).catch(() => undefined);
     const previousKept = await ops.stat(file).then(

@@ -10,7 +10,7 @@
 import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempName } from './temp-name.js';
 
 export const LOCK_FILE = '.devlake.lock';
 /** Guard held only while a stale lock is being replaced. */
@@ -126,7 +126,7 @@ async function readIfThere(file: string): Promise<string | undefined> {
 
 /** Put our lock in place: temp file + link. False when a lock is already there. */
 async function tryCreate(file: string, content: string): Promise<boolean> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempName(file);
   try {
     await fs.writeFile(tmp, content, { mode: 0o600, flag: 'wx' });
     try {

@@ -41,7 +41,7 @@ export function cleanupCommand(processIo: GlobalIo) {
     if (!flags.force && !interactive) throw new UsageError('cleanup removes resources; pass --force to confirm (no terminal to ask on)');
     if (flags.azure) return (await import('./azure.js')).cleanupAzureCommand(processIo)(raw);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
-    const { checkExistingDir } = await import('./local-run.js');
+    const { checkExistingDir } = await import('../dir-checks.js');
     await checkExistingDir(flags.dir);
     const dir = path.resolve(flags.dir);
     const { registerDeploymentSecrets } = await import('../../devlake/known-secrets.js');

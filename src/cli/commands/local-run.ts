@@ -3,10 +3,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Output } from '../output.js';
-import { EXIT, InputError } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
 import { acquireLock, LockHeldError, LockFileError, type Lock } from '../../util/lock.js';
+import { checkDir } from '../dir-checks.js';
 import type { LocalFlowOptions, LocalFlowResult } from '../../flows/deploy-local.js';
+import type { ReleasePrefetch } from '../../devlake/release.js';
 import { formatReportLine } from '../../recovery/report.js';
 
 export interface LocalCommandFlags {
@@ -21,73 +23,6 @@ export { InputError } from '../exit-codes.js';
 /** A path as the user would type it back into a shell (quoted only when it needs to be). */
 export function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'"'"'`)}'`;
-}
-
-function errCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Why a directory cannot be written, in words. */
-function notWritableReason(code: string | undefined): string {
-  if (code === 'EROFS') return 'it is on a read-only file system';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? 'not writable';
-}
-
-/** Why mkdir -p failed, in words: the nearest existing ancestor is a file, or cannot be written. */
-async function whyNotCreatable(abs: string, err: unknown): Promise<string> {
-  let cur = path.dirname(abs);
-  for (;;) {
-    const st = await fs.stat(cur).catch(() => undefined);
-    if (st) {
-      if (!st.isDirectory()) return `${cur} is a file`;
-      const denied = await fs.access(cur, fs.constants.W_OK).then(
-        () => undefined,
-        (e: unknown) => errCode(e),
-      );
-      if (denied) return notWritableReason(denied);
-      break;
-    }
-    const parent = path.dirname(cur);
-    if (parent === cur) break;
-    cur = parent;
-  }
-  const code = errCode(err);
-  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? notWritableReason(code) : err instanceof Error ? err.message : String(err);
-}
-
-/**
- * --dir must be a directory we can write (or one we can create). Returns the top-most directory it
- * created, if any, so a run that fails before writing anything can take it away again.
- */
-export async function checkDir(dir: string): Promise<{ created?: string }> {
-  const abs = path.resolve(dir);
-  const st = await fs.stat(abs).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    if (err.code === 'ENOTDIR') throw new InputError(`--dir ${dir}: a parent of it is a file, not a directory; pass a directory (it is created when missing)`);
-    throw new InputError(`cannot use --dir ${dir}: ${err.message}`);
-  });
-  if (st && !st.isDirectory()) throw new InputError(`--dir ${dir} is a file, not a directory; pass a directory (it is created when missing)`);
-  if (!st) {
-    let created: string | undefined;
-    try {
-      created = await fs.mkdir(abs, { recursive: true });
-    } catch (err) {
-      throw new InputError(`cannot create --dir ${dir}: ${await whyNotCreatable(abs, err)}; choose another directory`);
-    }
-    return created ? { created } : {};
-  }
-  await fs.access(abs, fs.constants.W_OK).catch((err: unknown) => {
-    throw new InputError(`--dir ${dir} is not writable (${notWritableReason(errCode(err))}); choose another directory or fix its permissions`);
-  });
-  return {};
-}
-
-/** For commands that only read a deployment (status, stop, cleanup): --dir, when it exists, must be a directory. */
-export async function checkExistingDir(dir: string): Promise<void> {
-  const st = await fs.stat(path.resolve(dir)).catch(() => undefined);
-  if (st && !st.isDirectory()) throw new InputError(`--dir ${dir} is a file, not a directory; pass the deployment directory`);
 }
 
 /** Take away the directories checkDir created for this run when nothing was left in them. */
@@ -211,6 +146,15 @@ function exitSoonIfInterrupted(code: number, real: boolean): void {
   setTimeout(() => process.exit(code), INTERRUPT_EXIT_MS).unref();
 }
 
+async function startReleaseDownload(dir: string, version: string, env: NodeJS.ProcessEnv): Promise<ReleasePrefetch | undefined> {
+  const { validateEnvFile } = await import('../../devlake/env-file.js');
+  const envOk = await validateEnvFile(path.resolve(dir)).then(
+    () => true,
+    () => false,
+  );
+  return envOk ? (await import('../../devlake/release.js')).prefetchRelease(version, env) : undefined;
+}
+
 export async function runLocalCommand(
   flow: Pick<LocalFlowOptions, 'mode' | 'source' | 'wait'> & Partial<Pick<LocalFlowOptions, 'version' | 'repoUrl' | 'service'>>,
   flags: LocalCommandFlags,
@@ -221,6 +165,10 @@ export async function runLocalCommand(
   const { created } = await checkDir(flags.dir);
   const { registerDeploymentSecrets } = await import('../../devlake/known-secrets.js');
   await registerDeploymentSecrets(path.resolve(flags.dir), io.env);
+  // The release download starts now and runs while the flow's modules load (those are CPU work,
+  // the download mostly waiting on the network). Nothing is written until the flow gets to it,
+  // and nothing is asked of the network for a run its .env already dooms (the flow reports that).
+  const release = flow.mode === 'deploy' && flow.source === 'official' ? await startReleaseDownload(flags.dir, flow.version ?? 'latest', io.env) : undefined;
   const { runLocalFlow } = await import('../../flows/deploy-local.js');
   const real = options.ownsProcess ?? false;
   let code: number = EXIT.failed;
@@ -245,6 +193,7 @@ export async function runLocalCommand(
               env: io.env,
               signal,
               ...(inspector ? { inspect: (o: { inspect?: unknown }) => inspector.attach(o) } : {}),
+              ...(release ? { release } : {}),
             },
             out,
           );
@@ -260,6 +209,8 @@ export async function runLocalCommand(
     );
     return code;
   } finally {
+    // A run that ended before the flow used the download (the directory was busy…) stops it.
+    release?.abort(new Error('the run ended'));
     if (code !== EXIT.ok) await removeIfEmpty(created, flags.dir);
     exitSoonIfInterrupted(code, real);
   }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Output } from '../output.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { checkExistingDir, ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { checkExistingDir } from '../dir-checks.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 interface StartFlags extends LocalCommandFlags {

@@ -1,15 +1,16 @@
 // `gh-devlake status`: the deployment recorded in --dir and the health of each endpoint;
 // without a state file, a DevLake found on the well-known local bundles.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Output } from '../output.js';
 import { EXIT } from '../exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { readLocalState, LOCAL_STATE_FILE } from '../../devlake/state.js';
+import { readLocalState, AZURE_STATE_FILE, LOCAL_STATE_FILE } from '../../devlake/state.js';
 import { checkEndpoints, discoverLocal, type EndpointHealth } from '../../devlake/discovery.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 import { registerDeploymentSecrets } from '../../devlake/known-secrets.js';
-import { checkExistingDir } from './local-run.js';
+import { checkExistingDir } from '../dir-checks.js';
 
 interface StatusFlags {
   dir: string;
@@ -28,8 +29,11 @@ export function statusCommand(processIo: GlobalIo) {
     const dir = path.resolve(flags.dir);
     await registerDeploymentSecrets(dir, io.env);
     const state = await readLocalState(dir);
-    const azure = await (await import('./azure.js')).azureStatusIfPresent(dir, out, io);
-    if (azure !== undefined) return azure;
+    // The Azure command module (and later the SDK) only when there is an Azure deployment here.
+    if (existsSync(path.join(dir, AZURE_STATE_FILE))) {
+      const azure = await (await import('./azure.js')).azureStatusIfPresent(dir, out, io);
+      if (azure !== undefined) return azure;
+    }
     if (state) {
       const health = await checkEndpoints(state.endpoints);
       if (out.json) {

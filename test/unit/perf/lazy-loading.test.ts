@@ -9,7 +9,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, assertBuilt, azureModules, closedPort, runRecorded } from './helpers.js';
 
-const heavyDockerodeParts = (mods: readonly string[]) => mods.filter((m) => /[\\/]node_modules[\\/](@grpc|ssh2|protobufjs)[\\/]/.test(m));
+// gRPC/protobuf (BuildKit sessions), ssh2 (ssh:// hosts), tar-stream (tar-fs: builds), readable-stream
+// (exec/attach). The deferred modules themselves are stand-ins in the cache; these are what they load.
+const heavyDockerodeParts = (mods: readonly string[]) => mods.filter((m) => /[\\/]node_modules[\\/](@grpc|ssh2|protobufjs|tar-stream|readable-stream)[\\/]/.test(m));
 const loaded = (mods: readonly string[], re: RegExp) => mods.some((m) => re.test(m));
 
 beforeAll(() => assertBuilt());
@@ -39,7 +41,7 @@ describe('deploy local loads no @azure/* module', () => {
     expect(loaded(r.modules, /dist[\\/]src[\\/]engine[\\/]up\.js$/)).toBe(true);
     expect(loaded(r.modules, /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]docker\.js$/)).toBe(true);
     expect(azureModules(r.modules)).toEqual([]);
-    // dockerode without its gRPC (BuildKit session) and ssh2 parts.
+    // dockerode without its gRPC (BuildKit session), ssh2, build-context and hijack-stream parts.
     expect(heavyDockerodeParts(r.modules)).toEqual([]);
   });
 
@@ -80,5 +82,53 @@ describe("dockerode's deferred parts", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout.trim())).toEqual({ before: 0, after: expect.any(Number) as number, sshOk: true, sessionErr: 'no engine' });
     expect((JSON.parse(r.stdout.trim()) as { after: number }).after).toBeGreaterThan(0);
+  });
+
+  it('load and work on first use: the build-context packer and the stream of hijacked connections', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      import { EventEmitter } from 'node:events';
+      import { mkdtempSync, writeFileSync } from 'node:fs';
+      import os from 'node:os';
+      import path from 'node:path';
+      const { openEngine } = await import('./dist/src/engine/client.js');
+      openEngine({ env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
+      const require = createRequire(import.meta.url);
+      const loaded = (re) => Object.keys(require.cache).some((f) => re.test(f));
+      const fromDockerode = createRequire(require.resolve('dockerode'));
+      const fromModem = createRequire(fromDockerode.resolve('docker-modem'));
+      const before = { tar: loaded(/[\\/]tar-stream[\\/]/), stream: loaded(/[\\/]readable-stream[\\/]/) };
+      // The build context packer: a tar stream of a directory.
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gdl-defer-'));
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch');
+      const chunks = [];
+      for await (const c of fromDockerode('tar-fs').pack(dir)) chunks.push(c);
+      const tarHasDockerfile = Buffer.concat(chunks).includes(Buffer.from('Dockerfile'));
+      // A hijacked connection's duplex, constructed with new: data from the response comes out.
+      const HttpDuplex = fromModem('docker-modem/lib/http_duplex.js');
+      const res = new EventEmitter();
+      res.pause = () => {};
+      res.resume = () => {};
+      const written = [];
+      const duplex = new HttpDuplex({ write: (c) => written.push(String(c)) }, res);
+      const out = [];
+      duplex.on('data', (c) => out.push(String(c)));
+      res.emit('data', Buffer.from('hello'));
+      res.emit('end');
+      await new Promise((r) => duplex.on('end', r));
+      duplex.write('in');
+      const after = { tar: loaded(/[\\/]tar-stream[\\/]/), stream: loaded(/[\\/]readable-stream[\\/]/) };
+      console.log(JSON.stringify({ before, after, tarHasDockerfile, out: out.join(''), written, isStream: typeof duplex.pipe === 'function' && typeof duplex.write === 'function' }));
+    `;
+    const r = runRecorded(['--input-type=module', '-e', script]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({
+      before: { tar: false, stream: false },
+      after: { tar: true, stream: true },
+      tarHasDockerfile: true,
+      out: 'hello',
+      written: ['in'],
+      isStream: true,
+    });
   });
 });

@@ -11,12 +11,14 @@ import { closedPort } from './helpers.js';
 let server: http.Server;
 let base = '';
 let pings = 0;
+let lastHost = '';
 const silent: net.Socket[] = [];
 let silentServer: net.Server;
 let silentPort = 0;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    lastHost = req.headers.host ?? '';
     if (req.url === '/ping') {
       pings++;
       res.writeHead(pings >= 3 ? 200 : 503, { 'content-type': 'application/json' }).end('{}');
@@ -43,6 +45,12 @@ describe('probeHttp', () => {
   it('returns the status of whatever answers, redirects not followed', async () => {
     expect(await probeHttp(`${base}/version`)).toEqual({ status: 428 });
     expect(await probeHttp(`${base}/redirect`)).toEqual({ status: 302 });
+  });
+
+  it('localhost: asks the loopback address that accepted, and still sends Host: localhost', async () => {
+    const port = base.split(':').pop() ?? '';
+    expect(await probeHttp(`http://localhost:${port}/version`)).toEqual({ status: 428 });
+    expect(lastHost).toBe(`localhost:${port}`);
   });
 
   it('nothing listening: ECONNREFUSED, for an address and for localhost', async () => {

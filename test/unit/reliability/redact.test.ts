@@ -8,7 +8,7 @@ import { REDACTED, Redactor, isSecretKey, redactShapes, redactingStream, urlPass
 import { reportUnexpected } from '../../../src/cli/unexpected.js';
 import { secrets } from '../../../src/util/redact.js';
 import { ComposeError } from '../../../src/compose/errors.js';
-import { envVariables, scanEnvLeniently } from '../../../src/devlake/known-secrets.js';
+import { envVariables, scanEnvLeniently } from '../../../src/devlake/env-variables.js';
 import type { RecoveryRecord } from '../../../src/recovery/types.js';
 
 const secretValue = fc.stringMatching(/^[A-Za-z0-9_@%+=:,./-]{6,40}$/).filter((s) => !/^\d+$/.test(s) && s !== 'true' && s !== 'false');
