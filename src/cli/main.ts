@@ -1,13 +1,12 @@
 // The command line. Only commander loads at start-up: every command's code (and with it
 // dockerode or the Azure SDK) is imported when that command runs, so `--help` stays instant.
 
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import type * as Commander from 'commander';
 import { EXIT, UsageError } from './exit-codes.js';
+import { requirePacked } from '../util/packed.js';
 
-// commander is CommonJS: require() it directly, which skips the export scan Node runs over a
-// CommonJS module imported from ESM (measured ~8 ms of every start-up, docs/performance.md).
-const { Command, CommanderError, InvalidArgumentError, Option } = createRequire(import.meta.url)('commander') as typeof Commander;
+const { Command, CommanderError, InvalidArgumentError, Option } = loadCommander();
 type Command = Commander.Command;
 
 const VERSION = '0.1.0';
@@ -22,6 +21,29 @@ function parseBool(value: string | undefined): boolean {
   if (value === undefined || value === 'true') return true;
   if (value === 'false') return false;
   throw new InvalidArgumentError("expected 'true' or 'false'");
+}
+
+/**
+ * commander, packed into one file when built (src/util/packed.ts) and required directly: an ES
+ * `import` of a CommonJS package first scans it for exports. Its `node:child_process` (~6 ms to
+ * load) is handed over on first use instead: commander needs it only to run executable
+ * subcommands, which this CLI has none of. Together ~15 ms of every start-up (docs/performance.md).
+ */
+function loadCommander(): typeof Commander {
+  const require = createRequire(import.meta.url);
+  const loader = Module as unknown as { _load?: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const load = loader._load;
+  if (typeof load !== 'function') return requirePacked('commander', require) as typeof Commander;
+  let real: object | undefined;
+  const childProcess = new Proxy({}, { get: (_, key): unknown => Reflect.get((real ??= require('node:child_process') as object), key) as unknown });
+  loader._load = function (this: unknown, request: string, parent: unknown, isMain: boolean): unknown {
+    return request === 'node:child_process' ? childProcess : load.call(this, request, parent, isMain);
+  };
+  try {
+    return requirePacked('commander', require) as typeof Commander;
+  } finally {
+    loader._load = load;
+  }
 }
 
 export interface GlobalIo {

@@ -1,7 +1,7 @@
 // Find a running DevLake on this machine: the recorded bundle first, then both well-known bundles.
 
 import { BUNDLES, bundleByName, endpointsFor, type BundleName, type Endpoints } from './ports.js';
-import { probeHttp } from './health.js';
+import { probeHttp } from './probe.js';
 
 export interface EndpointHealth {
   name: 'backend' | 'grafana' | 'configUi';

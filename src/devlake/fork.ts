@@ -1,7 +1,6 @@
 // The fork flow's source: a git clone of --repo-url (https, file:// or a local path).
 // git runs with an argv array, never through a shell.
 
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeployError } from '../recovery/deploy-error.js';
@@ -11,7 +10,9 @@ export const FORK_COMPOSE_FILE = 'docker-compose-dev.yml';
 export const FORK_SERVICES = ['mysql', 'devlake', 'grafana', 'config-ui'] as const;
 const CLONE_TIMEOUT_MS = 10 * 60_000;
 
-function git(args: string[], cwd: string, signal?: AbortSignal): Promise<void> {
+async function git(args: string[], cwd: string, signal?: AbortSignal): Promise<void> {
+  // Loaded here: only the fork flow runs git, and node:child_process costs every deploy ~6 ms.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,

@@ -1,11 +1,10 @@
 // Bounded waits on DevLake's HTTP API, as small strategies with explicit deadlines
 // (no fixed sleeps: poll every `intervalMs`, give up at `deadline`).
 
-import { readFile } from 'node:fs/promises';
 import type { DeployFailure } from '../recovery/types.js';
 import { DeployError } from '../recovery/deploy-error.js';
 import { sleep } from '../util/sleep.js';
-import { parseProcNetTcp, TCP_LISTEN } from '../recovery/proc-net.js';
+import { probeHttp, type HttpProbe } from './probe.js';
 
 export interface WaitOptions {
   /** Absolute deadline (Date.now() based). */
@@ -17,100 +16,6 @@ export interface WaitOptions {
   onProgress?: (text: string) => void;
 }
 
-export interface HttpProbe {
-  status?: number;
-  error?: string;
-}
-
-type Attempt = 'connected' | 'refused' | 'unknown';
-
-/** Where a plain-http URL's host:port can be reached, before any HTTP is loaded. */
-interface Reach {
-  /** Nothing listens there (every loopback address refused). */
-  refused: boolean;
-  /** For `localhost`: the loopback address that accepted, so the request skips the resolver. */
-  address?: string;
-}
-
-async function reach(host: string, port: number, timeoutMs: number): Promise<Reach> {
-  const net = await import('node:net');
-  const attempt = (address: string) =>
-    new Promise<Attempt>((resolve) => {
-      const socket = net.connect({ host: address, port });
-      const finish = (result: Attempt): void => {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(result);
-      };
-      const timer = setTimeout(() => finish('unknown'), timeoutMs);
-      socket.once('connect', () => finish('connected'));
-      socket.once('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED' ? 'refused' : 'unknown'));
-    });
-  if (host !== 'localhost') return { refused: (await attempt(host.replace(/^\[|\]$/g, ''))) === 'refused' };
-  // `localhost` is the loopback addresses (RFC 6761): ask them directly, without a resolver round.
-  // ::1 is asked only when /proc says something listens there (or cannot tell): Node's first
-  // parse of an IPv6 address compiles a large pattern, ~13 ms of a status on a small machine.
-  const [v4, v6Listens] = await Promise.all([attempt('127.0.0.1'), loopbackV6Listens(port)]);
-  if (v4 === 'connected') return { refused: false, address: '127.0.0.1' };
-  if (v6Listens === false) return { refused: v4 === 'refused' };
-  const v6 = await attempt('::1');
-  if (v6 === 'connected') return { refused: false, address: '::1' };
-  return { refused: v4 === 'refused' && v6 === 'refused' };
-}
-
-/** Whether a socket listens on [::1]:port, from /proc/net/tcp6; undefined when that cannot be read. */
-async function loopbackV6Listens(port: number): Promise<boolean | undefined> {
-  const text = await readFile('/proc/net/tcp6', 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  return parseProcNetTcp(text, 6).some((s) => s.state === TCP_LISTEN && s.localPort === port && (s.localAddress === '::' || s.localAddress === '::1'));
-}
-
-/**
- * One GET, never throws: a status or the error in words (the socket error code, e.g.
- * ECONNREFUSED, when there is one). Made with node:http(s) rather than fetch: a probe only needs
- * the status line, and loading fetch's HTTP stack costs more than the probe itself, which shows
- * in the start-up of `status` (docs/performance.md).
- */
-export async function probeHttp(url: string, timeoutMs = 2000, signal?: AbortSignal): Promise<HttpProbe> {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-  if (signal?.aborted) return { error: 'aborted' };
-  let address: string | undefined;
-  if (target.protocol === 'http:') {
-    // Nothing listening (the common answer while a stack starts, or with nothing deployed) is
-    // known from a bare connect, without loading the HTTP client at all.
-    const where = await reach(target.hostname, Number(target.port || 80), timeoutMs);
-    if (where.refused) return { error: 'ECONNREFUSED' };
-    address = where.address;
-  }
-  const client = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
-  return new Promise<HttpProbe>((resolve) => {
-    let settled = false;
-    const finish = (probe: HttpProbe): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(probe);
-      req.destroy();
-    };
-    // agent: false: a connection of its own, closed after the answer (no keep-alive to outlive us).
-    // A loopback address found above is used as is; the Host header still names the URL's host.
-    const options = address ? { hostname: address, headers: { host: target.host }, agent: false as const } : { agent: false as const };
-    const req = client.get(target, options, (res) => {
-      res.resume();
-      finish({ status: res.statusCode ?? 0 });
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => finish({ error: err.code ?? err.message }));
-    const timer = setTimeout(() => finish({ error: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    const onAbort = (): void => finish({ error: 'aborted' });
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Poll `url` until `accept(probe)` holds or the deadline passes. Returns the accepted probe.

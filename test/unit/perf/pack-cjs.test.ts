@@ -1,7 +1,7 @@
-// scripts/pack-cjs.mjs packs yaml into one file at build time (dist/vendor/yaml.cjs), which the
-// built CLI loads instead of the package's 72 files. The packed file must be the package (same
-// exports, same answers, same errors with positions); the packer must refuse what it cannot pack
-// faithfully; and the built CLI must actually load the packed file.
+// scripts/pack-cjs.mjs packs yaml and commander into one file each at build time (dist/vendor/),
+// which the built CLI loads instead of the packages' files. The packed file must be the package
+// (same exports, same answers, same errors with positions); the packer must refuse what it cannot
+// pack faithfully; and the built CLI must actually load the packed files.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,7 @@ describe('scripts/pack-cjs.mjs', () => {
     writeFileSync(path.join(dir, 'package.json'), '{"name":"host","private":true}');
     return dir;
   };
-  const pack = (dir: string) => spawnSync(process.execPath, [PACKER, 'demo', path.join(dir, 'out', 'demo.cjs')], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const pack = (dir: string) => spawnSync(process.execPath, [PACKER, path.join(dir, 'out'), 'demo'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
 
   it('packs relative requires (files, directories, cycles) and leaves builtins to Node', () => {
     const dir = fixture({
@@ -78,15 +78,22 @@ describe('scripts/pack-cjs.mjs', () => {
     const packed = require(path.join(dir, 'out', 'demo.cjs')) as { value: number; os: string };
     expect(packed.value).toBe(42);
     expect(packed.os).toBe(os.platform());
+    // __filename and __dirname: where the file was packed from.
+    const withWhere = fixture({ 'lib/index.js': "module.exports = require('./util/where');\n", 'lib/util/where.js': 'module.exports = [__filename, __dirname];\n' });
+    expect(pack(withWhere).status).toBe(0);
+    expect(require(path.join(withWhere, 'out', 'demo.cjs'))).toEqual([
+      path.join(withWhere, 'node_modules', 'demo', 'lib', 'util', 'where.js'),
+      path.join(withWhere, 'node_modules', 'demo', 'lib', 'util'),
+    ]);
   });
 
-  it('refuses a require it cannot follow, and __dirname, instead of packing something else', () => {
+  it('refuses a require it cannot follow, and require.resolve, instead of packing something else', () => {
     const dynamic = pack(fixture({ 'lib/index.js': "const name = './a';\nmodule.exports = require(name);\n", 'lib/a.js': '' }));
     expect(dynamic.status).toBe(1);
     expect(dynamic.stderr).toMatch(/ index\.js calls require\(\) with something other than a string literal/);
-    const dirname = pack(fixture({ 'lib/index.js': 'module.exports = __dirname;\n' }));
-    expect(dirname.status).toBe(1);
-    expect(dirname.stderr).toMatch(/uses __dirname/);
+    const resolve = pack(fixture({ 'lib/index.js': "module.exports = require.resolve('./index');\n" }));
+    expect(resolve.status).toBe(1);
+    expect(resolve.stderr).toMatch(/index\.js uses require\.resolve/);
     const missing = pack(fixture({ 'lib/index.js': "require('./nope');\n" }));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/cannot resolve \.\/nope from index\.js/);
@@ -102,7 +109,13 @@ describe('the built CLI', () => {
     });
     // The compose file was read (the engine is what failed), with the packed yaml.
     expect(r.stdout + r.stderr).toMatch(/Outcome: +failed/);
-    expect(r.modules.some((m) => m.endsWith(path.join('dist', 'vendor', 'yaml.cjs')))).toBe(true);
-    expect(r.modules.filter((m) => m.includes(path.join('node_modules', 'yaml')))).toEqual([]);
+    for (const pkg of ['yaml', 'commander']) {
+      expect(r.modules.some((m) => m.endsWith(path.join('dist', 'vendor', `${pkg}.cjs`))), pkg).toBe(true);
+      expect(r.modules.filter((m) => m.includes(path.join('node_modules', pkg, path.sep)))).toEqual([]);
+    }
+    // commander's node:child_process is handed over on first use only, and a deploy never uses it
+    // (Node's own modules are recorded: node:net, which the port probe uses, is there).
+    expect(r.modules).toContain('node:net');
+    expect(r.modules).not.toContain('node:child_process');
   });
 });

@@ -5,7 +5,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PING_INTERVAL_MS, probeHttp, waitForPing } from '../../../src/devlake/health.js';
+import { PING_INTERVAL_MS, waitForPing } from '../../../src/devlake/health.js';
+import { probeHttp } from '../../../src/devlake/probe.js';
 import { closedPort } from './helpers.js';
 
 let server: http.Server;
