@@ -3,6 +3,7 @@
 
 import { DeployError } from '../recovery/deploy-error.js';
 import { sleep } from '../util/sleep.js';
+import { probeHttp, type HttpProbe } from '../devlake/probe.js';
 
 export interface BackendWaitOptions {
   /** Epoch ms after which the wait fails. */
@@ -13,25 +14,14 @@ export interface BackendWaitOptions {
   requestTimeoutMs?: number;
 }
 
-interface Answer {
-  status?: number;
-  error?: string;
-}
+type Answer = HttpProbe;
 
+/** One GET: a status, or the socket's error code. The caller's abort is thrown, not answered. */
 async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Answer> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  try {
-    const res = await fetch(url, { signal: combined, redirect: 'manual' });
-    await res.body?.cancel().catch(() => undefined);
-    return { status: res.status };
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return { error: cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err)) };
-  }
+  const answer = await probeHttp(url, timeoutMs, signal);
+  signal?.throwIfAborted();
+  return answer;
 }
-
 
 function describe(a: Answer): string {
   return a.status !== undefined ? `HTTP ${a.status}` : (a.error ?? 'no answer');

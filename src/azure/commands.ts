@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Output } from '../cli/output.js';
 import { readAzureState, removeAzureState, type AzureState } from '../devlake/state.js';
+import { probeHttp } from '../devlake/probe.js';
 import { classify } from '../recovery/classify.js';
 import { toDeployFailure } from '../recovery/failure.js';
 import { DeployError } from '../recovery/deploy-error.js';
@@ -265,14 +266,8 @@ export async function stopAzure(opts: AzureStateCommandOptions, out: Output, dep
 
 async function ping(url: string | undefined): Promise<number | string> {
   if (!url) return 'no endpoint';
-  try {
-    const res = await fetch(`${url.replace(/\/$/, '')}/ping`, { signal: AbortSignal.timeout(5000) });
-    await res.body?.cancel().catch(() => undefined);
-    return res.status;
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    return cause?.code ?? 'no answer';
-  }
+  const answer = await probeHttp(`${url.replace(/\/$/, '')}/ping`, 5000);
+  return answer.status ?? answer.error ?? 'no answer';
 }
 
 export async function statusAzure(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {

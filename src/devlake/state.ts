@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { BundleName, Endpoints } from './ports.js';
 import type { RecoveryRecord } from '../recovery/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const LOCAL_STATE_FILE = '.devlake-local.json';
 export const AZURE_STATE_FILE = '.devlake-azure.json';
@@ -85,8 +86,6 @@ async function readStateFile<T>(dir: string, name: string, parse: (text: string,
 /** Write a whole state file atomically (temp + rename), mode 0600: the old file survives any failure. */
 async function writeStateFile(dir: string, name: string, state: object): Promise<string> {
   const file = path.join(dir, name);
-  // Loaded here, not at the top: reading commands (status) never write.
-  const { writeFileAtomic } = await import('../util/atomic-write.js');
   await writeFileAtomic(file, JSON.stringify({ ...state, schemaVersion: STATE_SCHEMA_VERSION }, null, 2) + '\n', 0o600);
   return file;
 }
