@@ -27,7 +27,7 @@ function parseBool(value: string | undefined): boolean {
  * commander, packed into one file when built (src/util/packed.ts) and required directly: an ES
  * `import` of a CommonJS package first scans it for exports. Its `node:child_process` (~6 ms to
  * load) is handed over on first use instead: commander needs it only to run executable
- * subcommands, which this CLI has none of. Together ~15 ms of every start-up (docs/performance.md).
+ * subcommands, which this CLI has none of. Together ~10 ms of every start-up (docs/performance.md).
  */
 function loadCommander(): typeof Commander {
   const require = createRequire(import.meta.url);
