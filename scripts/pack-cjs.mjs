@@ -86,14 +86,15 @@ function pack(pkg) {
   }
   parts.push(
     '};',
-    `const root = require('node:path').join(__dirname, ${JSON.stringify(rootFromOut)});`,
+    "const path = require('node:path');",
+    `const root = path.join(__dirname, ${JSON.stringify(rootFromOut)});`,
     'const cache = {};',
     'function load(id) {',
     '  if (cache[id]) return cache[id].exports;',
     '  const [deps, fn] = files[id];',
     '  const module = (cache[id] = { exports: {} });',
-    "  const filename = require('node:path').join(root, id);",
-    "  fn.call(module.exports, module, module.exports, (spec) => (spec in deps ? load(deps[spec]) : require(spec)), filename, require('node:path').dirname(filename));",
+    '  const filename = path.join(root, id);',
+    '  fn.call(module.exports, module, module.exports, (spec) => (spec in deps ? load(deps[spec]) : require(spec)), filename, path.dirname(filename));',
     '  return module.exports;',
     '}',
     `module.exports = load(${JSON.stringify(idOf(entry))});`,

@@ -1,11 +1,8 @@
 // The Azure commands' doorway. The Azure SDK loads only here, only when an Azure command runs
 // (type imports below are erased at build time).
 
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Output } from '../output.js';
 import type { GlobalIo } from '../main.js';
-import { AZURE_STATE_FILE } from '../../devlake/state.js';
 import type { AzureStateCommandOptions, CleanupAzureOptions, DeployAzureOptions } from '../../azure/commands.js';
 
 function outputFor(flags: { json?: boolean }, io: GlobalIo): Output {
@@ -44,9 +41,8 @@ export function cleanupAzureCommand(io: GlobalIo) {
   };
 }
 
-/** `status` in a directory with an Azure state file; undefined when there is none (no SDK loaded). */
-export async function azureStatusIfPresent(dir: string, out: Output, io: GlobalIo): Promise<number | undefined> {
-  if (!existsSync(path.join(dir, AZURE_STATE_FILE))) return undefined;
+/** `status` in a directory with an Azure state file (the caller checked there is one). */
+export async function azureStatus(dir: string, out: Output, io: GlobalIo): Promise<number> {
   const { statusAzure } = await import('../../azure/commands.js');
   return statusAzure({ dir, json: out.json, env: io.env }, out);
 }

@@ -30,10 +30,7 @@ export function statusCommand(processIo: GlobalIo) {
     await registerDeploymentSecrets(dir, io.env);
     const state = await readLocalState(dir);
     // The Azure command module (and later the SDK) only when there is an Azure deployment here.
-    if (existsSync(path.join(dir, AZURE_STATE_FILE))) {
-      const azure = await (await import('./azure.js')).azureStatusIfPresent(dir, out, io);
-      if (azure !== undefined) return azure;
-    }
+    if (existsSync(path.join(dir, AZURE_STATE_FILE))) return (await import('./azure.js')).azureStatus(dir, out, io);
     if (state) {
       const health = await checkEndpoints(state.endpoints);
       if (out.json) {

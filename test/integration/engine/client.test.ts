@@ -1,7 +1,6 @@
 // The client: endpoint resolution against this machine, error mapping of unreachable
 // endpoints, and log tails of a real container.
 
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../../src/engine/client.js';
 import { resolveDockerHostFromProcess } from '../../../src/engine/docker-host.js';
@@ -9,7 +8,7 @@ import { EngineError } from '../../../src/engine/errors.js';
 import { tailLogs } from '../../../src/engine/logs.js';
 import { stopContainer } from '../../../src/engine/stop.js';
 import { up } from '../../../src/engine/up.js';
-import { ensureBaseImage, httpService, makeProject, purgeProject, uniqueProject } from './helpers.js';
+import { ensureBaseImage, freePort, httpService, makeProject, purgeProject, uniqueProject } from './helpers.js';
 
 const PROJECT = uniqueProject('client');
 const engine = openEngine();
@@ -47,13 +46,7 @@ describe('openEngine', () => {
     expect(missing.facts.statusCode).toBeUndefined();
 
     // A port we just closed: nothing listens there.
-    const port = await new Promise<number>((resolve) => {
-      const srv = createServer();
-      srv.listen(0, '127.0.0.1', () => {
-        const a = srv.address();
-        srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-      });
-    });
+    const port = await freePort();
     const refused = await pingError({ DOCKER_HOST: `tcp://127.0.0.1:${port}` });
     expect(refused.facts).toMatchObject({ operation: 'ping', syscallCode: 'ECONNREFUSED' });
   });

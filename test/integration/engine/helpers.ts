@@ -13,29 +13,13 @@ import { readJsonLines, streamError } from '../../../src/engine/stream.js';
 
 export const BASE_IMAGE = 'gh-devlake-test/engine-base:latest';
 const BUSYBOX = process.env.GDL_TEST_BUSYBOX ?? '/usr/bin/busybox';
-/** Host ports other engineers' tests publish: never ours. */
-const RESERVED_PORTS = new Set([8080, 3002, 4000, 3306, 8085, 3004, 4004]);
 
 /** `gdl-engtest-<slug>-<random>`: unique per test file and run. */
 export function uniqueProject(slug: string): string {
   return `gdl-engtest-${slug}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A free high TCP port: bind port 0 on 127.0.0.1, read it, close. */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.once('error', reject);
-      srv.listen({ port: 0, host: '127.0.0.1' }, () => {
-        const addr = srv.address();
-        const p = typeof addr === 'object' && addr ? addr.port : 0;
-        srv.close(() => resolve(p));
-      });
-    });
-    if (port >= 10_000 && !RESERVED_PORTS.has(port)) return port;
-  }
-}
+export { freePort } from '../../helpers/free-port.js';
 
 async function imageExists(docker: Docker, ref: string): Promise<boolean> {
   try {

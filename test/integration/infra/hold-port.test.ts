@@ -3,23 +3,13 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { holdPort } from '../../helpers/hold-port.js';
+import { freePort } from '../../helpers/free-port.js';
 
 function tryListen(port: number, host: string): Promise<string> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve('ok')));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

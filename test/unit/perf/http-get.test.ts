@@ -7,7 +7,7 @@ import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpGetText, HttpGetError } from '../../../src/util/http-get.js';
-import { closedPort } from './helpers.js';
+import { freePort } from '../../helpers/free-port.js';
 
 interface Seen {
   url: string;
@@ -87,7 +87,7 @@ describe('httpGetText', () => {
   });
 
   it('nothing listening: HttpGetError with the socket code', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const err = await httpGetText(`http://127.0.0.1:${port}/x`, { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpGetError);
     expect((err as HttpGetError).code).toBe('ECONNREFUSED');

@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, assertBuilt, azureModules, closedPort, runRecorded } from './helpers.js';
+import { CLI, assertBuilt, azureModules, runRecorded } from './helpers.js';
+import { freePort } from '../../helpers/free-port.js';
 
 // gRPC/protobuf (BuildKit sessions), ssh2 (ssh:// hosts), tar-stream (tar-fs: builds), readable-stream
 // (exec/attach). The deferred modules themselves are stand-ins in the cache; these are what they load.
@@ -27,7 +28,7 @@ describe('deploy local loads no @azure/* module', () => {
   });
 
   it('deploy local through the whole local flow (the release download fails, the failure is classified and reported)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'gdl-perf-deploy-')), 'stack');
     const r = runRecorded([CLI, 'deploy', 'local', '--dir', dir, '--version', 'v1.0.1'], {
       DEVLAKE_RELEASE_BASE_URL: `http://127.0.0.1:${port}`,

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as Yaml from 'yaml';
-import { CLI, REPO, assertBuilt, closedPort, runRecorded } from './helpers.js';
+import { CLI, REPO, assertBuilt, runRecorded } from './helpers.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const require = createRequire(import.meta.url);
 const PACKER = path.join(REPO, 'scripts', 'pack-cjs.mjs');
@@ -105,7 +106,7 @@ describe('the built CLI', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gdl-pack-cli-'));
     writeFileSync(path.join(dir, 'docker-compose.yml'), 'services:\n  web:\n    image: busybox\n');
     const r = runRecorded([CLI, 'deploy', 'local', '--source', 'custom', '--dir', dir], {
-      DOCKER_HOST: `tcp://127.0.0.1:${await closedPort()}`,
+      DOCKER_HOST: `tcp://127.0.0.1:${await freePort()}`,
     });
     // The compose file was read (the engine is what failed), with the packed yaml.
     expect(r.stdout + r.stderr).toMatch(/Outcome: +failed/);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PING_INTERVAL_MS, waitForPing } from '../../../src/devlake/health.js';
 import { probeHttp } from '../../../src/devlake/probe.js';
-import { closedPort } from './helpers.js';
+import { freePort } from '../../helpers/free-port.js';
 
 let server: http.Server;
 let base = '';
@@ -55,7 +55,7 @@ describe('probeHttp', () => {
   });
 
   it('nothing listening: ECONNREFUSED, for an address and for localhost', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     expect(await probeHttp(`http://127.0.0.1:${port}/ping`)).toEqual({ error: 'ECONNREFUSED' });
     expect(await probeHttp(`http://localhost:${port}/ping`)).toEqual({ error: 'ECONNREFUSED' });
   });
