@@ -188,7 +188,20 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
   return program;
 }
 
+/**
+ * A reader that went away (`gh-devlake status | head -1`) is not a failure of the command: what
+ * is left to print is dropped and the work goes on (a deploy is not cut off half-way), with the
+ * exit code it would have had. Any other stream error still surfaces.
+ */
+function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 export async function main(argv: string[], io: GlobalIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<void> {
+  if (io.stdout === process.stdout) dropOutputOnClosedPipe(process.stdout);
+  if (io.stderr === process.stderr) dropOutputOnClosedPipe(process.stderr);
   let exitCode: number = EXIT.ok;
   const program = buildProgram(io, (c) => (exitCode = c));
   try {
