@@ -21,7 +21,7 @@ const flag = (name) => {
 const json = args.includes('--json');
 const wanted = flag('--scenario');
 
-const commandsJs = path.join(root, 'dist/src/azure/commands.js');
+const commandsJs = path.join(root, 'dist/src/targets/azure/commands.js');
 if (!existsSync(commandsJs)) {
   process.stderr.write('dist/ is missing: run `npm run build` first.\n');
   process.exit(2);
@@ -42,7 +42,7 @@ for (const f of readdirSync(fakeDir).filter((f) => f.endsWith('.ts'))) {
 
 const { SCENARIOS, scenario, startScenario, RESOURCE_GROUP, LOCATION } = await import(pathToFileURL(path.join(outDir, 'scenarios.js')).href);
 const { deployAzure } = await import(pathToFileURL(commandsJs).href);
-const { Output } = await import(pathToFileURL(path.join(root, 'dist/src/cli/output.js')).href);
+const { Output } = await import(pathToFileURL(path.join(root, 'dist/src/io/output.js')).href);
 
 if (!wanted) {
   process.stderr.write(`usage: npm run demo:azure -- --scenario <${SCENARIOS.map((s) => s.name).join('|')}|all> [--json]\n`);

@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOCATION, RESOURCE_GROUP, scenario, startScenario } from '../../test/fake-arm/scenarios.js';
-import type * as AzureCommands from '../../src/azure/commands.js';
-import type * as CliOutput from '../../src/cli/output.js';
+import type * as AzureCommands from '../../src/targets/azure/commands.js';
+import type * as CliOutput from '../../src/io/output.js';
 
 const [root, tmp] = process.argv.slice(2) as [string, string];
 const dist = (p: string) => pathToFileURL(path.join(root, 'dist', p)).href;
@@ -17,8 +17,8 @@ const dist = (p: string) => pathToFileURL(path.join(root, 'dist', p)).href;
 const harness = await startScenario(scenario('all-repairs-at-once'), { lroPolls: 0, registeringPolls: 0, backend: { warmingAnswers: 1, migrationMs: 0 } });
 try {
   const t0 = performance.now();
-  const { deployAzure } = (await import(dist('src/azure/commands.js'))) as typeof AzureCommands;
-  const { Output } = (await import(dist('src/cli/output.js'))) as typeof CliOutput;
+  const { deployAzure } = (await import(dist('src/targets/azure/commands.js'))) as typeof AzureCommands;
+  const { Output } = (await import(dist('src/io/output.js'))) as typeof CliOutput;
   const t1 = performance.now();
   // What the flow loads on first use (src/azure/arm.ts), loaded here first to time it apart.
   await Promise.all([import('@azure/arm-resources'), import('@azure/arm-mysql-flexible'), import('@azure/arm-keyvault'), import('@azure/arm-containerinstance')]);

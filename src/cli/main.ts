@@ -3,8 +3,9 @@
 
 import { createRequire, Module } from 'node:module';
 import type * as Commander from 'commander';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT, UsageError } from '../io/exit-codes.js';
 import { requirePacked } from '../util/packed.js';
+import type { GlobalIo } from '../io/global-io.js';
 
 const { Command, CommanderError, InvalidArgumentError, Option } = loadCommander();
 type Command = Commander.Command;
@@ -46,11 +47,7 @@ function loadCommander(): typeof Commander {
   }
 }
 
-export interface GlobalIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-}
+export type { GlobalIo } from '../io/global-io.js';
 
 /** Build the program. Actions set `exitCode`; main() exits with it. */
 export function buildProgram(io: GlobalIo, setExit: (code: number) => void): Command {
@@ -100,7 +97,7 @@ Sources:
 Recovery: a port conflict on 8080/3002/4000 falls back once to 8085/3004/4004 (official and
 fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md.`,
     )
-    .action(run(async () => (await import('./commands/deploy-local.js')).deployLocalCommand(io)));
+    .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'deploy', 'local')));
 
   deploy
     .command('azure')
@@ -117,7 +114,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--yes', 'do not ask for confirmation')
     .option('--json', 'print one JSON document instead of text')
     .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
-    .action(run(async () => (await import('./commands/azure.js')).deployAzureCommand(io)));
+    .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'deploy', 'azure')));
 
   program
     .command('status')
@@ -136,7 +133,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--azure', 'start the Azure deployment recorded in --dir')
     .option('--json', 'print JSON')
     .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
-    .action(run(async () => (await import('./commands/start-stop.js')).startCommand(io)));
+    .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'start')));
 
   program
     .command('stop')
@@ -145,7 +142,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--service <name>', 'stop only this compose service')
     .option('--azure', 'stop the Azure deployment recorded in --dir')
     .option('--json', 'print JSON')
-    .action(run(async () => (await import('./commands/start-stop.js')).stopCommand(io)));
+    .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'stop')));
 
   program
     .command('cleanup')

@@ -1,7 +1,7 @@
 // Last-resort error printing: one short message, no stack trace unless DEBUG is set, and never
 // a secret (every line goes through the redactor: known values of this deployment, URL
 // passwords, KEY=value for secret-looking keys).
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../io/exit-codes.js';
 import { StateFileError } from '../devlake/state.js';
 import { secrets } from '../util/redact.js';
 

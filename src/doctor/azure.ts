@@ -10,7 +10,7 @@ import { credentialKind, defaultAzureContext, type AzureContext, type AzureConte
 import { isInteractive } from '../azure/login.js';
 import { azureNames, officialImages, type AzureNames } from '../azure/names.js';
 import { buildTemplate } from '../azure/template.js';
-import { REQUIRED_PROVIDERS } from '../flows/deploy-azure.js';
+import { REQUIRED_PROVIDERS } from '../targets/azure/flow.js';
 import { toDeployFailure } from '../recovery/failure.js';
 import type { Classification, DeployFailure, Facts } from '../recovery/types.js';
 import { classifyFinding } from './findings.js';

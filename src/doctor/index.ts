@@ -5,7 +5,8 @@
 
 import path from 'node:path';
 import type { AzureDoctorDeps, AzureDoctorOptions } from './azure.js';
-import { runLocalChecks, type LocalDoctorDeps } from './local.js';
+import type { LocalDoctorDeps } from './local.js';
+import type { DoctorRun } from '../targets/types.js';
 import type { DoctorReport } from './types.js';
 import { buildReport } from './verdict.js';
 
@@ -21,13 +22,11 @@ export interface DoctorDeps extends LocalDoctorDeps {
   azure?: AzureDoctorDeps;
 }
 
+/** The checks of the target a deploy would use (src/targets/), as one report. */
 export async function runDoctor(opts: DoctorOptions, deps: DoctorDeps): Promise<DoctorReport> {
   const dir = path.resolve(opts.dir);
-  if (opts.azure) {
-    const { runAzureChecks } = await import('./azure.js');
-    const azure = await runAzureChecks(opts.azure, { env: deps.env, ...deps.azure });
-    return buildReport(dir, azure.checks, azure.skipped);
-  }
-  const local = await runLocalChecks(dir, deps);
-  return buildReport(dir, local.checks, local.skipped);
+  const { TARGETS } = await import('../targets/index.js');
+  const checks = await TARGETS[opts.azure ? 'azure' : 'local'].doctor();
+  const found = await checks({ dir, ...(opts.azure ? { options: opts.azure } : {}), deps: deps as unknown as DoctorRun['deps'] });
+  return buildReport(dir, found.checks, found.skipped);
 }

@@ -3,8 +3,8 @@
 // automatic repairs, 1 when something needs you, 2 on a usage error. Changes nothing.
 
 import path from 'node:path';
-import { Output } from '../output.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { Output } from '../../io/output.js';
+import { EXIT, UsageError } from '../../io/exit-codes.js';
 import type { GlobalIo } from '../main.js';
 import { readAzureState } from '../../devlake/state.js';
 import type { DoctorDeps } from '../../doctor/index.js';

@@ -4,9 +4,9 @@
 import type { AnyStateMachine } from 'xstate';
 import { machines } from '../../../machines/index.js';
 import { isMachineFormat, machineGraph, MACHINE_FORMATS, renderMachine } from '../../machines-export/index.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { EXIT, UsageError } from '../../io/exit-codes.js';
 import type { GlobalIo } from '../main.js';
-import { Output } from '../output.js';
+import { Output } from '../../io/output.js';
 
 export interface MachinesListFlags {
   json?: boolean;

@@ -50,8 +50,13 @@ export interface RuleFacts {
   readonly innerErrors?: boolean;
 }
 
+/** The deploy targets (src/targets/): a rule scoped to one is considered only for that target's failures. */
+export type TargetName = 'local' | 'azure';
+
 export interface TaxonomyRule {
   readonly id: ClassId;
+  /** The target whose failures this rule classifies; absent: shared by every target. */
+  readonly target?: TargetName;
   /** Short human words for the `Detected:` line: "port conflict". */
   readonly title: string;
   readonly match: RuleMatch;

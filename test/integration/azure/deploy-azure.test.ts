@@ -4,9 +4,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployAzure } from '../../../src/azure/commands.js';
-import { Output } from '../../../src/cli/output.js';
-import type { AzureCommandDeps } from '../../../src/azure/commands.js';
+import { deployAzure } from '../../../src/targets/azure/commands.js';
+import { Output } from '../../../src/io/output.js';
+import type { AzureCommandDeps } from '../../../src/targets/azure/commands.js';
 import { SCENARIOS, RESOURCE_GROUP, LOCATION, SUFFIX, VAULT, MYSQL, TEST_SECRETS, startScenario, type Harness, type Scenario } from '../../fake-arm/scenarios.js';
 
 interface Captured {

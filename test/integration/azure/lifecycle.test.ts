@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupAzure, deployAzure, startAzure, statusAzure, stopAzure, type AzureCommandDeps } from '../../../src/azure/commands.js';
-import { Output } from '../../../src/cli/output.js';
+import { cleanupAzure, deployAzure, startAzure, statusAzure, stopAzure, type AzureCommandDeps } from '../../../src/targets/azure/commands.js';
+import { Output } from '../../../src/io/output.js';
 import { RESOURCE_GROUP, LOCATION, MYSQL, SUFFIX, TEST_SECRETS, scenario, startScenario, type Harness } from '../../fake-arm/scenarios.js';
 
 function capture(json = false) {

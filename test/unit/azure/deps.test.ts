@@ -69,7 +69,7 @@ describe('@azure dependencies', () => {
 describe('lazy loading', () => {
   const files = [
     ...readdirSync(path.join(root, 'src/azure')).map((f) => path.join(root, 'src/azure', f)),
-    path.join(root, 'src/flows/deploy-azure.ts'),
+    ...readdirSync(path.join(root, 'src/targets/azure')).map((f) => path.join(root, 'src/targets/azure', f)),
     path.join(root, 'machines/deploy-azure.ts'),
   ].filter((f) => f.endsWith('.ts'));
 

@@ -15,7 +15,7 @@ import {
 } from '../../../src/doctor/azure.js';
 import { loadLocalContext } from '../../../src/doctor/context.js';
 import { azureTarget } from '../../../src/cli/commands/doctor.js';
-import { UsageError } from '../../../src/cli/exit-codes.js';
+import { UsageError } from '../../../src/io/exit-codes.js';
 
 const names = azureNames('devlake', 'devlake-rg');
 const guard = (interactive: boolean) => ({ interactive, keyVaultName: names.keyVault, mysqlName: names.mysql });

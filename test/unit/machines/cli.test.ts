@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { machines } from '../../../machines/index.js';
 import { machinesListCommand, machinesShowCommand } from '../../../src/cli/commands/machines.js';
-import { UsageError } from '../../../src/cli/exit-codes.js';
+import { UsageError } from '../../../src/io/exit-codes.js';
 import type { GlobalIo } from '../../../src/cli/main.js';
 import { toDot, toJson, toMermaid } from '../../../src/machines-export/index.js';
 

@@ -8,8 +8,8 @@ import { describe, expect, test } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { machines } from '../../../machines/index.js';
 import type { RepairOutcome } from '../../../machines/deploy-local.js';
-import { REDACTED, redactString, sanitizeContext, sanitizeEvent, startInspector } from '../../../src/cli/inspect.js';
-import { Output } from '../../../src/cli/output.js';
+import { REDACTED, redactString, sanitizeContext, sanitizeEvent, startInspector } from '../../../src/io/inspect.js';
+import { Output } from '../../../src/io/output.js';
 
 const ENCRYPTION_SECRET = 'QWERTYUIOPASDFGHJKLZXCVBNM'.repeat(5).slice(0, 128);
 const PASSWORD = 'hunter2-Pa55';
@@ -142,14 +142,14 @@ describe('startInspector', () => {
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dist = (p: string) => new URL(`../../../dist/${p}`, import.meta.url).href;
-const built = existsSync(fileURLToPath(new URL('../../../dist/src/cli/inspect.js', import.meta.url)));
+const built = existsSync(fileURLToPath(new URL('../../../dist/src/io/inspect.js', import.meta.url)));
 
 function script(scenario: 'run' | 'immediate' | 'browser' | 'no-stop'): string {
   return `
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { createWebSocketReceiver } from '@statelyai/inspect';
-import { startInspector } from ${JSON.stringify(dist('src/cli/inspect.js'))};
-import { Output } from ${JSON.stringify(dist('src/cli/output.js'))};
+import { startInspector } from ${JSON.stringify(dist('src/io/inspect.js'))};
+import { Output } from ${JSON.stringify(dist('src/io/output.js'))};
 import { deployLocalMachine } from ${JSON.stringify(dist('machines/deploy-local.js'))};
 const scenario = ${JSON.stringify(scenario)};
 const inspector = await startInspector(new Output({ json: false }), { autoOpen: false });

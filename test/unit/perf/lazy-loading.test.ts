@@ -38,7 +38,7 @@ describe('deploy local loads no @azure/* module', () => {
     // It got through the flow: the failure report, not a usage or start-up error.
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^Outcome: +failed/m);
-    expect(loaded(r.modules, /dist[\\/]src[\\/]flows[\\/]deploy-local\.js$/)).toBe(true);
+    expect(loaded(r.modules, /dist[\\/]src[\\/]targets[\\/]local[\\/]flow\.js$/)).toBe(true);
     expect(loaded(r.modules, /dist[\\/]src[\\/]engine[\\/]up\.js$/)).toBe(true);
     expect(loaded(r.modules, /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]docker\.js$/)).toBe(true);
     expect(azureModules(r.modules)).toEqual([]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT } from '../../../src/cli/exit-codes.js';
+import { EXIT } from '../../../src/io/exit-codes.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DOC = path.join(ROOT, 'docs', 'reliability.md');

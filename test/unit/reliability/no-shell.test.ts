@@ -14,7 +14,7 @@ const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 const ALLOWED: Record<string, string> = {
   'devlake/fork.ts': 'git clone/fetch for --source fork (argv, `--` before the URL)',
   'azure/login.ts': 'the interactive `az login` repair (argv, shell: false)',
-  'cli/inspect.ts': 'opening the inspector page in a browser',
+  'io/inspect.ts': 'opening the inspector page in a browser',
   'doctor/netsh.ts': 'netsh on Windows, read-only',
   'cli/main.ts': "hands commander the module on first use; starts nothing (commander's executable subcommands are unused)",
 };

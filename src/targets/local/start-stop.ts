@@ -1,30 +1,27 @@
-// `gh-devlake start` and `gh-devlake stop` for local deployments (Azure goes to src/azure).
+// `gh-devlake start` and `gh-devlake stop` for local deployments (the CLI picks the target).
 
 import path from 'node:path';
-import { Output } from '../output.js';
-import { EXIT, UsageError } from '../exit-codes.js';
-import type { GlobalIo } from '../main.js';
-import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
-import { checkExistingDir } from '../dir-checks.js';
+import { Output } from '../../io/output.js';
+import { EXIT, UsageError } from '../../io/exit-codes.js';
+import type { GlobalIo } from '../../io/global-io.js';
+import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './run.js';
+import { checkExistingDir } from '../../io/dir-checks.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 interface StartFlags extends LocalCommandFlags {
   service?: string;
   wait: boolean;
-  azure?: boolean;
 }
 
 interface StopFlags {
   dir: string;
   service?: string;
-  azure?: boolean;
   json?: boolean;
 }
 
 export function startCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as StartFlags;
-    if (flags.azure) return (await import('./azure.js')).startAzureCommand(processIo)(raw);
     const real = ownsProcess(processIo);
     registerEnvironmentSecrets(processIo.env);
     const io = redactingIo(processIo);
@@ -48,7 +45,6 @@ export function startCommand(processIo: GlobalIo) {
 export function stopCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as StopFlags;
-    if (flags.azure) return (await import('./azure.js')).stopAzureCommand(processIo)(raw);
     registerEnvironmentSecrets(processIo.env);
     const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });

@@ -1,7 +1,7 @@
 // A command other than deploy/start met an engine failure: classify it and say what to do.
-import { EXIT } from '../exit-codes.js';
-import type { Output } from '../output.js';
-import type { GlobalIo } from '../main.js';
+import { EXIT } from '../../io/exit-codes.js';
+import type { Output } from '../../io/output.js';
+import type { GlobalIo } from '../../io/global-io.js';
 import { classify } from '../../recovery/classify.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 

@@ -5,32 +5,32 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { localDeclineReason } from '../../machines/guards.js';
-import { deployLocalMachine, type AttemptPlan, type DeployLocalContext, type DeployLocalInput, type LocalSource, type RepairOutcome } from '../../machines/deploy-local.js';
-import type { ComposeProject } from '../compose/model.js';
-import { loadComposeProject, selectServices } from '../compose/load.js';
-import { openEngine, type Engine } from '../engine/client.js';
-import { up } from '../engine/up.js';
-import { down } from '../engine/down.js';
-import { findPublishers, ps } from '../engine/ps.js';
-import { ensureImage, buildImage } from '../engine/images.js';
-import { toDeployFailure } from '../recovery/failure.js';
-import { DeployError, RepairDeclinedError } from '../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../recovery/report.js';
-import type { Classification, DeployFailure, RecoveryRecord } from '../recovery/types.js';
-import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../devlake/ports.js';
-import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../devlake/plan.js';
-import { takenPorts } from '../util/port-probe.js';
-import { waitForPing, runMigration } from '../devlake/health.js';
-import { prefetchRelease, writeRelease, type ReleaseFiles, type ReleasePrefetch } from '../devlake/release.js';
-import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../devlake/env-file.js';
-import { registerComposeSecrets, registerDeploymentSecrets } from '../devlake/known-secrets.js';
-import { secrets } from '../util/redact.js';
-import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
-import { findComposeFile } from '../devlake/local-project.js';
-import { InputError } from '../cli/exit-codes.js';
-import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../devlake/state.js';
-import type { Output } from '../cli/output.js';
+import { localDeclineReason } from '../../../machines/guards.js';
+import { deployLocalMachine, type AttemptPlan, type DeployLocalContext, type DeployLocalInput, type LocalSource, type RepairOutcome } from '../../../machines/deploy-local.js';
+import type { ComposeProject } from '../../compose/model.js';
+import { loadComposeProject, selectServices } from '../../compose/load.js';
+import { openEngine, type Engine } from '../../engine/client.js';
+import { up } from '../../engine/up.js';
+import { down } from '../../engine/down.js';
+import { findPublishers, ps } from '../../engine/ps.js';
+import { ensureImage, buildImage } from '../../engine/images.js';
+import { toDeployFailure } from '../../recovery/failure.js';
+import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
+import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
+import type { Classification, DeployFailure, RecoveryRecord } from '../../recovery/types.js';
+import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../../devlake/ports.js';
+import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
+import { takenPorts } from '../../util/port-probe.js';
+import { waitForPing, runMigration } from '../../devlake/health.js';
+import { prefetchRelease, writeRelease, type ReleaseFiles, type ReleasePrefetch } from '../../devlake/release.js';
+import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../../devlake/env-file.js';
+import { registerComposeSecrets, registerDeploymentSecrets } from '../../devlake/known-secrets.js';
+import { secrets } from '../../util/redact.js';
+import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../../devlake/fork.js';
+import { findComposeFile } from '../../devlake/local-project.js';
+import { InputError } from '../../io/exit-codes.js';
+import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../../devlake/state.js';
+import type { Output } from '../../io/output.js';
 import { existsSync } from 'node:fs';
 
 export interface LocalFlowOptions {
@@ -285,7 +285,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       const states = containers.map((c) => `${c.service} ${c.state} (${c.status})`).join(', ');
       const backend = containers.find((c) => c.service === 'devlake') ?? containers.find((c) => c.ports.some((p) => p.containerPort === 8080));
       if (!backend) return { states, logs: [] };
-      const { tailLogs } = await import('../engine/logs.js');
+      const { tailLogs } = await import('../../engine/logs.js');
       const lines = await tailLogs(engine, backend.id, BACKEND_LOG_LINES, { signal: bounded, service: backend.service }).catch(() => []);
       const logs = lines.map((l) => clipLine(secrets.redact(l.text))).filter((l) => l.trim() !== '');
       return { states, logs, backend: backend.service };
@@ -296,7 +296,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
 
   const classifyActor = async ({ input, signal: actorSignal }: { input: DeployFailure; signal: AbortSignal }): Promise<Classification> => {
     // The failure path's modules (the taxonomy, /proc, logs) load only when a failure happens.
-    const { classify } = await import('../recovery/classify.js');
+    const { classify } = await import('../../recovery/classify.js');
     const c = classify(input);
     if (c.classId === 'local.health-timeout' || c.classId === 'local.migration-timeout') {
       const d = await diagnose(actorSignal);
@@ -313,7 +313,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
     const port = typeof c.facts.port === 'number' ? c.facts.port : undefined;
     if (port !== undefined && (c.classId === 'local.port-conflict' || c.classId === 'local.mysql-port-conflict')) {
-      const { describePortHolder, describeHolderText } = await import('../recovery/port-holder.js');
+      const { describePortHolder, describeHolderText } = await import('../../recovery/port-holder.js');
       const holder = await describePortHolder(port, { findPublishers: (p: number) => findPublishers(engine, p), exists: existsSync }).catch(() => undefined);
       const role = roleOfPort(port);
       const what = role ? `${port} (${ROLE_LABEL[role.role]})` : port === MYSQL_HOST_PORT ? `${port} (MySQL)` : String(port);
@@ -334,7 +334,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   const holderText = async (port: number): Promise<string> => {
-    const { describePortHolder, describeHolderText } = await import('../recovery/port-holder.js');
+    const { describePortHolder, describeHolderText } = await import('../../recovery/port-holder.js');
     const holder = await describePortHolder(port, { findPublishers: (q: number) => findPublishers(engine, q), exists: existsSync }).catch(() => undefined);
     return holder ? describeHolderText(holder) : 'in use';
   };

@@ -1,9 +1,9 @@
 // `gh-devlake deploy local`: validate flags, take the directory lock, run the flow, print.
 
-import { Output } from '../output.js';
-import { EXIT, UsageError } from '../exit-codes.js';
-import type { GlobalIo } from '../main.js';
-import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './local-run.js';
+import { Output } from '../../io/output.js';
+import { EXIT, UsageError } from '../../io/exit-codes.js';
+import type { GlobalIo } from '../../io/global-io.js';
+import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './run.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 export interface DeployLocalFlags extends LocalCommandFlags {
@@ -32,7 +32,7 @@ export function deployLocalCommand(processIo: GlobalIo) {
     const io = redactingIo(processIo);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
     if (!flags.start) {
-      const { prepareOnly } = await import('./local-run.js');
+      const { prepareOnly } = await import('./run.js');
       return prepareOnly(flags, out, io, { ownsProcess: real });
     }
     return runLocalCommand(

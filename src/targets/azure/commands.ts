@@ -3,17 +3,17 @@
 // document. The Azure SDK loads only inside these functions (dynamic import in src/azure/arm.ts).
 
 import path from 'node:path';
-import type { Output } from '../cli/output.js';
-import { readAzureState, removeAzureState, type AzureState } from '../devlake/state.js';
-import { probeHttp } from '../devlake/probe.js';
-import { classify } from '../recovery/classify.js';
-import { toDeployFailure } from '../recovery/failure.js';
-import { DeployError } from '../recovery/deploy-error.js';
-import { formatReportLine } from '../recovery/report.js';
-import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from '../flows/deploy-azure.js';
-import { baseNameProblem, resourceGroupProblem } from './names.js';
-import { defaultAzureContext, type AzureContext, type AzureContextFactory } from './context.js';
-import { confirmOnTerminal, isInteractive } from './login.js';
+import type { Output } from '../../io/output.js';
+import { readAzureState, removeAzureState, type AzureState } from '../../devlake/state.js';
+import { probeHttp } from '../../devlake/probe.js';
+import { classify } from '../../recovery/classify.js';
+import { toDeployFailure } from '../../recovery/failure.js';
+import { DeployError } from '../../recovery/deploy-error.js';
+import { formatReportLine } from '../../recovery/report.js';
+import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from './flow.js';
+import { baseNameProblem, resourceGroupProblem } from '../../azure/names.js';
+import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
+import { confirmOnTerminal, isInteractive } from '../../azure/login.js';
 import {
   checkToken,
   containerGroup,
@@ -26,8 +26,8 @@ import {
   stopContainerGroup,
   stopMysql,
   type ArmClients,
-} from './arm.js';
-import { API_VERSIONS } from './template.js';
+} from '../../azure/arm.js';
+import { API_VERSIONS } from '../../azure/template.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -98,7 +98,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
   const location = opts.location.toLowerCase().replace(/\s+/g, '');
 
   let result: AzureFlowResult;
-  const inspector = opts.inspect ? await (await import('../cli/inspect.js')).startInspector(out) : undefined;
+  const inspector = opts.inspect ? await (await import('../../io/inspect.js')).startInspector(out) : undefined;
   try {
     result = await runAzureFlow(
       {

@@ -15,18 +15,18 @@ import {
   type DeployOutcome,
   type FindingKind,
   type PreflightFindings,
-} from '../../machines/deploy-azure.js';
-import { classify } from '../recovery/classify.js';
-import { toDeployFailure } from '../recovery/failure.js';
-import { DeployError, RepairDeclinedError } from '../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../recovery/report.js';
-import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../recovery/types.js';
-import { appendAzureHistory, readAzureState, writeAzureState, type AzureState } from '../devlake/state.js';
-import type { Output } from '../cli/output.js';
-import { azureNames, officialImages, type AzureNames } from '../azure/names.js';
-import { generateSecrets, redact, type DeploySecrets } from '../azure/secrets.js';
-import { buildTemplate, OUTPUTS } from '../azure/template.js';
-import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../azure/context.js';
+} from '../../../machines/deploy-azure.js';
+import { classify } from '../../recovery/classify.js';
+import { toDeployFailure } from '../../recovery/failure.js';
+import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
+import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
+import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
+import { appendAzureHistory, readAzureState, writeAzureState, type AzureState } from '../../devlake/state.js';
+import type { Output } from '../../io/output.js';
+import { azureNames, officialImages, type AzureNames } from '../../azure/names.js';
+import { generateSecrets, redact, type DeploySecrets } from '../../azure/secrets.js';
+import { buildTemplate, OUTPUTS } from '../../azure/template.js';
+import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
 import {
   checkToken,
   deletedVault,
@@ -40,10 +40,10 @@ import {
   startMysql,
   unregisteredProviders,
   type ArmClients,
-} from '../azure/arm.js';
-import { triggerMigration, waitForBackend, waitForMigration } from '../azure/backend.js';
-import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, type LoginFn } from '../azure/login.js';
-import { sleep } from '../util/sleep.js';
+} from '../../azure/arm.js';
+import { triggerMigration, waitForBackend, waitForMigration } from '../../azure/backend.js';
+import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, type LoginFn } from '../../azure/login.js';
+import { sleep } from '../../util/sleep.js';
 
 /** Resource providers an official-images deployment needs. */
 export const REQUIRED_PROVIDERS = ['Microsoft.KeyVault', 'Microsoft.DBforMySQL', 'Microsoft.ContainerInstance'] as const;

@@ -1,9 +1,9 @@
-// The Azure commands' doorway. The Azure SDK loads only here, only when an Azure command runs
+// The Azure target's command handlers: the doorway to src/targets/azure/commands.ts. The Azure SDK loads only here, only when an Azure command runs
 // (type imports below are erased at build time).
 
-import { Output } from '../output.js';
-import type { GlobalIo } from '../main.js';
-import type { AzureStateCommandOptions, CleanupAzureOptions, DeployAzureOptions } from '../../azure/commands.js';
+import { Output } from '../../io/output.js';
+import type { GlobalIo } from '../../io/global-io.js';
+import type { AzureStateCommandOptions, CleanupAzureOptions, DeployAzureOptions } from './commands.js';
 
 function outputFor(flags: { json?: boolean }, io: GlobalIo): Output {
   return new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
@@ -12,7 +12,7 @@ function outputFor(flags: { json?: boolean }, io: GlobalIo): Output {
 export function deployAzureCommand(io: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = { ...(raw as DeployAzureOptions), env: io.env };
-    const { deployAzure } = await import('../../azure/commands.js');
+    const { deployAzure } = await import('./commands.js');
     return deployAzure(flags, outputFor(flags, io));
   };
 }
@@ -20,7 +20,7 @@ export function deployAzureCommand(io: GlobalIo) {
 export function startAzureCommand(io: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = { ...(raw as AzureStateCommandOptions), env: io.env };
-    const { startAzure } = await import('../../azure/commands.js');
+    const { startAzure } = await import('./commands.js');
     return startAzure(flags, outputFor(flags, io));
   };
 }
@@ -28,7 +28,7 @@ export function startAzureCommand(io: GlobalIo) {
 export function stopAzureCommand(io: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = { ...(raw as AzureStateCommandOptions), env: io.env };
-    const { stopAzure } = await import('../../azure/commands.js');
+    const { stopAzure } = await import('./commands.js');
     return stopAzure(flags, outputFor(flags, io));
   };
 }
@@ -36,13 +36,16 @@ export function stopAzureCommand(io: GlobalIo) {
 export function cleanupAzureCommand(io: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = { ...(raw as CleanupAzureOptions), env: io.env };
-    const { cleanupAzure } = await import('../../azure/commands.js');
+    const { cleanupAzure } = await import('./commands.js');
     return cleanupAzure(flags, outputFor(flags, io));
   };
 }
 
-/** `status` in a directory with an Azure state file (the caller checked there is one). */
-export async function azureStatus(dir: string, out: Output, io: GlobalIo): Promise<number> {
-  const { statusAzure } = await import('../../azure/commands.js');
-  return statusAzure({ dir, json: out.json, env: io.env }, out);
+/** `status` in a directory with an Azure state file (the CLI found it and wrapped the streams). */
+export function statusAzureCommand(io: GlobalIo) {
+  return async (raw: unknown): Promise<number> => {
+    const flags = raw as { dir: string; json?: boolean };
+    const { statusAzure } = await import('./commands.js');
+    return statusAzure({ dir: flags.dir, json: Boolean(flags.json), env: io.env }, outputFor(flags, io));
+  };
 }

@@ -2,12 +2,12 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Output } from '../output.js';
-import { EXIT } from '../exit-codes.js';
-import type { GlobalIo } from '../main.js';
+import type { Output } from '../../io/output.js';
+import { EXIT } from '../../io/exit-codes.js';
+import type { GlobalIo } from '../../io/global-io.js';
 import { acquireLock, LockHeldError, LockFileError, type Lock } from '../../util/lock.js';
-import { checkDir } from '../dir-checks.js';
-import type { LocalFlowOptions, LocalFlowResult } from '../../flows/deploy-local.js';
+import { checkDir } from '../../io/dir-checks.js';
+import type { LocalFlowOptions, LocalFlowResult } from './flow.js';
 import type { ReleasePrefetch } from '../../devlake/release.js';
 import { formatReportLine } from '../../recovery/report.js';
 
@@ -18,7 +18,7 @@ export interface LocalCommandFlags {
   inspect?: boolean;
 }
 
-export { InputError } from '../exit-codes.js';
+export { InputError } from '../../io/exit-codes.js';
 
 /** A path as the user would type it back into a shell (quoted only when it needs to be). */
 export function shellArg(s: string): string {
@@ -169,7 +169,7 @@ export async function runLocalCommand(
   // the download mostly waiting on the network). Nothing is written until the flow gets to it,
   // and nothing is asked of the network for a run its .env already dooms (the flow reports that).
   const release = flow.mode === 'deploy' && flow.source === 'official' ? await startReleaseDownload(flags.dir, flow.version ?? 'latest', io.env) : undefined;
-  const { runLocalFlow } = await import('../../flows/deploy-local.js');
+  const { runLocalFlow } = await import('./flow.js');
   const real = options.ownsProcess ?? false;
   let code: number = EXIT.failed;
   try {
@@ -178,7 +178,7 @@ export async function runLocalCommand(
       out,
       io,
       async (signal) => {
-        const inspector = flags.inspect ? await (await import('../inspect.js')).startInspector(out) : undefined;
+        const inspector = flags.inspect ? await (await import('../../io/inspect.js')).startInspector(out) : undefined;
         try {
           const result = await runLocalFlow(
             {
