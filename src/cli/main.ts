@@ -82,6 +82,7 @@ Docs: docs/deploy.md, docs/recovery.md, docs/doctor.md, docs/status.md, docs/sta
     .addOption(new Option('--source <source>', 'where the compose file comes from').choices(['official', 'fork', 'custom']).default('official'))
     .option('--version <tag>', "release tag for --source official (vX.Y.Z or 'latest')", 'latest')
     .option('--repo-url <url>', 'git repository for --source fork (a file:// URL or local path works too)')
+    .option('--replace-compose', "official: replace a docker-compose.yml that is not the release's (yours, or edited); a numbered backup is kept")
     .addOption(new Option('--start [bool]', "start the stack after preparing the files ('--start=false' only prepares)").argParser(parseBool).default(true))
     .addOption(new Option('--timeout <seconds>', 'overall deadline for health and migration waits').argParser(parseSeconds).default(360))
     .option('--json', 'print one JSON document (with the recovery record) instead of text')
@@ -93,6 +94,10 @@ Sources:
   official  download docker-compose.yml and env.example of the release into --dir
   fork      clone --repo-url, build its images, start mysql devlake grafana config-ui
   custom    use the docker-compose.yml already in --dir, untouched (recovery stays manual)
+
+Your files: an official deploy never replaces a docker-compose.yml it did not write (or that
+was edited, or of a --source custom deploy) without --replace-compose; whatever it replaces is
+backed up first as FILE.bak.N. .env is merged: your settings are kept, new ones added.
 
 Recovery: a port conflict on 8080/3002/4000 falls back once to 8085/3004/4004 (official and
 fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md.`,

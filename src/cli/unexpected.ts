@@ -6,7 +6,7 @@ import { StateFileError } from '../devlake/state.js';
 import { secrets } from '../util/redact.js';
 
 /** Errors whose message already says what is wrong and what to do: no "set DEBUG" hint. */
-const SELF_EXPLAINING = new Set(['ComposeError', 'StateFileError', 'InputError', 'AtomicWriteError', 'LockFileError', 'LockHeldError']);
+const SELF_EXPLAINING = new Set(['ComposeError', 'ProjectClashError', 'ForeignProjectError', 'StateFileError', 'InputError', 'AtomicWriteError', 'LockFileError', 'LockHeldError']);
 
 /** The exit code an error that reached the top ends the run with. */
 export function exitCodeFor(err: unknown): number {

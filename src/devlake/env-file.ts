@@ -1,24 +1,29 @@
-// The deployment's .env: made from the release's (or fork's) env.example, with an
-// ENCRYPTION_SECRET that is generated once and never replaced (it encrypts the user's data).
+// The deployment's .env: made from the release's (or fork's) env.example, or the user's own merged
+// with it, with an ENCRYPTION_SECRET that is generated once and never replaced (it encrypts the
+// user's data).
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parseEnv, setEnvValue } from '../compose/envfile.js';
+import { parseEnv } from '../compose/envfile.js';
+import { mergeEnv, SECRET_KEY, type EnvMerge } from './env-merge.js';
+import { backupFile } from './backup.js';
 import { ComposeError } from '../compose/errors.js';
 import { generateEncryptionSecret } from './secrets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { secrets } from '../util/redact.js';
 import { envVariables } from './env-variables.js';
 
-export const SECRET_KEY = 'ENCRYPTION_SECRET';
+export { SECRET_KEY };
 
 export interface EnvPrepared {
   /** True when a new secret was generated (none existed). */
   secretGenerated: boolean;
-  /** Path of the backup of the previous .env, when there was one. */
+  /** Path of the numbered backup of the previous .env, when it was changed. */
   backup?: string;
   /** True when an existing .env had a looser mode than 0600 and was tightened. */
   tightened: boolean;
+  /** What the merge did (src/devlake/env-merge.ts). */
+  merge: EnvMerge;
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -31,32 +36,35 @@ async function readIfExists(file: string): Promise<string | undefined> {
 }
 
 /**
- * Turn `example` into `dir/.env`. An existing .env is backed up to .env.bak first, and its
- * ENCRYPTION_SECRET (if any) is carried over; only a missing or empty secret is generated.
+ * Make `dir/.env` from `example`: a new one from the example, or the user's own merged with it
+ * (every variable the user set kept, the example's new ones added, ENCRYPTION_SECRET generated only
+ * when none exists). A .env that changes is backed up first to the next free `.env.bak.N` (0600).
  */
 export async function prepareEnvFile(dir: string, exampleFile: string): Promise<EnvPrepared> {
   const envFile = path.join(dir, '.env');
   const example = await fs.readFile(exampleFile, 'utf8');
   const previous = await readIfExists(envFile);
   let tightened = false;
-  let backup: string | undefined;
-  let secret = '';
   if (previous !== undefined) {
+    secrets.addVariables(envVariables(previous, envFile));
     const mode = (await fs.stat(envFile)).mode & 0o777;
     tightened = (mode & 0o077) !== 0;
-    secret = parseEnv(previous, { file: envFile, interpolate: false })[SECRET_KEY] ?? '';
-    backup = path.join(dir, '.env.bak');
-    await writeFileAtomic(backup, previous, 0o600);
   }
-  if (secret === '') secret = parseEnv(example, { file: exampleFile, interpolate: false })[SECRET_KEY] ?? '';
-  const secretGenerated = secret === '';
-  if (secretGenerated) secret = generateEncryptionSecret();
-  // Known before anything can print it.
-  secrets.add(secret);
-  const text = setEnvValue(example, SECRET_KEY, secret);
-  secrets.addVariables(envVariables(text, envFile));
-  await writeFileAtomic(envFile, text, 0o600);
-  return { secretGenerated, tightened, ...(backup ? { backup } : {}) };
+  const merge = mergeEnv(previous, example, { env: envFile, example: exampleFile }, () => {
+    const s = generateEncryptionSecret();
+    // Known before anything can print it.
+    secrets.add(s);
+    return s;
+  });
+  secrets.addVariables(envVariables(merge.text, envFile));
+  let backup: string | undefined;
+  if (merge.changed) {
+    if (previous !== undefined) backup = await backupFile(envFile, previous, 0o600);
+    await writeFileAtomic(envFile, merge.text, 0o600);
+  } else if (tightened) {
+    await fs.chmod(envFile, 0o600);
+  }
+  return { secretGenerated: merge.secret === 'generated', tightened, merge, ...(backup ? { backup } : {}) };
 }
 
 /**

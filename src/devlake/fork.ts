@@ -41,7 +41,7 @@ export async function ensureClone(repoUrl: string, dir: string, signal?: AbortSi
     throw err;
   });
   if (entries.includes('.git')) return { cloned: false };
-  const foreign = entries.filter((e) => !e.startsWith('.devlake') && e !== '.env' && e !== '.env.bak');
+  const foreign = entries.filter((e) => !e.startsWith('.devlake') && e !== '.env' && e !== '.env.bak' && !/^\.env\.bak\.\d+$/.test(e));
   if (foreign.length > 0) {
     throw new DeployError({
       source: 'release',

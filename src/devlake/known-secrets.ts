@@ -12,7 +12,9 @@ import { registerEnvironmentSecrets, secrets, type Redactor } from '../util/reda
 /** Register the secrets of the .env files in `dir`, and of our environment. Never throws. */
 export async function registerDeploymentSecrets(dir: string, env: Readonly<Record<string, string | undefined>>, redactor: Redactor = secrets): Promise<void> {
   registerEnvironmentSecrets(env, redactor);
-  for (const name of ['.env', '.env.bak']) {
+  // The .env, its old-style backup and the numbered ones (src/devlake/backup.ts).
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of ['.env', '.env.bak', ...names.filter((n) => /^\.env\.bak\.\d+$/.test(n))]) {
     const file = path.join(dir, name);
     const text = await fs.readFile(file, 'utf8').catch(() => undefined);
     // The env parser loads only when there is a file to read (status in an empty dir skips it).

@@ -43,18 +43,24 @@ export function publishedPorts(project: ComposeProject): { port: number; hostIp:
 
 /**
  * Where each endpoint answers for this plan: the host port the project publishes for the role's
- * container port (a custom compose file may use any), else the bundle's port.
+ * container port (a custom compose file may use any). A role the project does not publish has no
+ * endpoint: the well-known port may be another project's. Without a project, the bundle's ports.
  */
-export function endpointsOf(project: ComposeProject | undefined, plan: PortPlan): Endpoints {
-  const out = endpointsFor(bundleByName(plan.bundle));
-  if (!project) return out;
+export function endpointsOf(project: ComposeProject | undefined, plan: PortPlan): Partial<Endpoints> {
+  if (!project) return endpointsFor(bundleByName(plan.bundle));
+  const out: Partial<Endpoints> = {};
   const planned = applyPortPlan(project, plan);
   for (const role of BUNDLE_ROLES) {
     const svc = planned.services.find((s) => s.name === ROLE_SERVICE[role]);
     const port = svc?.ports.find((p) => p.target === ROLE_CONTAINER_PORT[role] && p.published !== undefined);
     if (port?.published === undefined) continue;
-    const host = port.hostIp === '' || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? 'localhost' : port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
-    out[role] = `http://${host}:${port.published}`;
+    out[role] = hostUrl(port.hostIp, port.published);
   }
   return out;
+}
+
+/** The URL a published port answers on from this machine ('', 0.0.0.0 and :: → localhost). */
+export function hostUrl(hostIp: string, port: number): string {
+  const host = hostIp === '' || hostIp === '0.0.0.0' || hostIp === '::' ? 'localhost' : hostIp.includes(':') ? `[${hostIp}]` : hostIp;
+  return `http://${host}:${port}`;
 }

@@ -14,6 +14,7 @@ export const AZURE_STATE_FILE = '.devlake-azure.json';
 export const STATE_SCHEMA_VERSION = 1;
 
 export type DeploySource = 'official' | 'fork' | 'custom';
+export type LocalStatus = 'complete' | 'incomplete' | 'prepared' | 'removed';
 
 export interface LocalState {
   schemaVersion?: number;
@@ -25,11 +26,23 @@ export interface LocalState {
   source?: DeploySource;
   version?: string;
   composeFile?: string;
+  /** The Go tool's DevLake project (name, blueprintId…), after scopes are configured. Kept as it is. */
   project?: string | Record<string, unknown>;
+  /**
+   * The compose project name of this deployment (src/devlake/project-identity.ts). Absent in Go-tool
+   * and older files: their deploy used the name compose derives from the folder.
+   */
+  composeProject?: string;
+  /** sha256 of the release docker-compose.yml this tool wrote (src/devlake/release-files.ts): a file that differs is the user's. */
+  composeSha256?: string;
   /** True when MySQL's host port was dropped as a repair. */
   mysqlUnpublished?: boolean;
-  /** 'complete' once healthy and migrated; 'incomplete' while a deploy is under way or after it failed. */
-  status?: 'complete' | 'incomplete';
+  /**
+   * 'complete' once healthy and migrated; 'incomplete' while a deploy is under way or after it failed;
+   * 'prepared' after `deploy local --start=false` (files ready, nothing started); 'removed' after
+   * `cleanup --local --keep-data` (containers gone, the data volumes kept under composeProject).
+   */
+  status?: LocalStatus;
   history?: RecoveryRecord[];
   /** Unknown fields from other tools are kept as they are. */
   [key: string]: unknown;

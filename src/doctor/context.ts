@@ -27,6 +27,8 @@ export interface LocalContext {
   project?: ComposeProject;
   /** The compose project name of DIR's deployment: its containers hold its ports, not a conflict. */
   projectName?: string;
+  /** The name compose itself resolves for DIR (before src/devlake/project-identity.ts). */
+  composeName?: string;
   /** The source a deploy would use: the recorded one, else the CLI's default. */
   source: LocalSource;
   /** Whether the source was recorded in the state file or assumed. */
@@ -77,6 +79,7 @@ export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv): 
       const fork = ctx.source === 'fork' || path.basename(composeFile) === FORK_COMPOSE_FILE;
       ctx.project = fork ? selectServices(project, [...FORK_SERVICES].filter((s) => project.services.some((p) => p.name === s))) : project;
       ctx.projectName = project.name;
+      ctx.composeName = project.name;
     } catch (err) {
       ctx.composeError = messageOf(err);
     }
@@ -84,9 +87,11 @@ export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv): 
   if (ctx.projectName === undefined) {
     try {
       ctx.projectName = resolveProjectName({ dir, lookup: (k) => env[k] });
+      ctx.composeName = ctx.projectName;
     } catch {
       // A directory name with nothing usable: no own project to recognise.
     }
   }
+  if (typeof state?.composeProject === 'string' && state.composeProject !== '') ctx.projectName = state.composeProject;
   return ctx;
 }

@@ -10,6 +10,7 @@ import { decideEngine, probeEngine } from './engine.js';
 import { DEFAULT_IMAGE_ESTIMATE_BYTES, decideImage, decideReleaseImages, imagesOfProject, listLocalImages, observeImages, releaseEstimate, type LocalImage } from './images.js';
 import { excludedRanges, rangeCovering, rangeText, type ExcludedRange, type RunNetsh } from './netsh.js';
 import { alternateBundleStatus, decidePort, observePort, plannedPorts, portsToCheck, probeHostIp } from './ports.js';
+import { decideProjectName, observeProjectName } from './project-name.js';
 import type { CheckResult, DoctorReport } from './types.js';
 
 export interface LocalDoctorDeps {
@@ -62,6 +63,11 @@ export async function runLocalChecks(dir: string, deps: LocalDoctorDeps): Promis
   ]);
   checks.push(decideEngine(probe));
   const engine = probe.error === undefined ? probe.engine : undefined;
+
+  // The project name first: the deployment check must look at this folder's containers only.
+  const named = engine ? await observeProjectName(ctx, engine) : undefined;
+  if (named && 'identity' in named) ctx.projectName = named.identity.name;
+  if (named) checks.push(decideProjectName(named));
 
   checks.push(decideDeployment(ctx, await observeDeployment(ctx, engine, deps.healthTimeoutMs)));
 

@@ -14,6 +14,14 @@ export const EXIT = {
   sigterm: 143,
 } as const;
 
+/**
+ * `gh-devlake status`, for scripts (docs/status.md): the deployment in --dir is healthy (0),
+ * degraded (1: part of it down or unhealthy, or the engine cannot tell), stopped (5: containers
+ * exist, none running, or prepared and not started), missing (6: nothing deployed, or its
+ * containers are gone). 2, 3 keep their meaning (usage, bad input).
+ */
+export const STATUS_EXIT = { healthy: 0, degraded: 1, stopped: 5, missing: 6 } as const;
+
 /** A usage error: exit 2, message only. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

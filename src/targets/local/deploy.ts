@@ -11,11 +11,13 @@ export interface DeployLocalFlags extends LocalCommandFlags {
   version: string;
   repoUrl?: string;
   start: boolean;
+  replaceCompose?: boolean;
 }
 
 export function validateDeployLocalFlags(f: DeployLocalFlags): void {
   if (f.source === 'fork' && !f.repoUrl) throw new UsageError('--source fork needs --repo-url URL (a git URL, file:// URL or local path)');
   if (f.source !== 'fork' && f.repoUrl) throw new UsageError(`--repo-url goes with --source fork, not --source ${f.source}`);
+  if (f.source !== 'official' && f.replaceCompose) throw new UsageError(`--replace-compose goes with --source official (a ${f.source} deploy never replaces compose files)`);
   if (f.source !== 'official' && f.version !== 'latest') throw new UsageError(`--version goes with --source official, not --source ${f.source}`);
   if (f.version !== 'latest' && !/^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(f.version)) {
     throw new UsageError(`--version must be a release tag like v1.0.1, or 'latest' (got '${f.version}')`);
@@ -36,7 +38,7 @@ export function deployLocalCommand(processIo: GlobalIo) {
       return prepareOnly(flags, out, io, { ownsProcess: real });
     }
     return runLocalCommand(
-      { mode: 'deploy', source: flags.source, version: flags.version, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}), wait: true },
+      { mode: 'deploy', source: flags.source, version: flags.version, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}), ...(flags.replaceCompose ? { replaceCompose: true } : {}), wait: true },
       flags,
       out,
       io,

@@ -22,12 +22,15 @@ import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, 
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
 import { takenPorts } from '../../util/port-probe.js';
 import { waitForPing, runMigration } from '../../devlake/health.js';
-import { prefetchRelease, writeRelease, type ReleaseFiles, type ReleasePrefetch } from '../../devlake/release.js';
+import { prefetchRelease, type ReleaseFiles, type ReleasePrefetch } from '../../devlake/release.js';
+import { placeRelease } from '../../devlake/release-files.js';
 import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../../devlake/env-file.js';
+import { describeMerge } from '../../devlake/env-merge.js';
 import { registerComposeSecrets, registerDeploymentSecrets } from '../../devlake/known-secrets.js';
 import { secrets } from '../../util/redact.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../../devlake/fork.js';
 import { findComposeFile } from '../../devlake/local-project.js';
+import { derivedNote, identifyProject, ProjectClashError } from '../../devlake/project-identity.js';
 import { InputError } from '../../io/exit-codes.js';
 import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../../devlake/state.js';
 import type { Output } from '../../io/output.js';
@@ -49,13 +52,18 @@ export interface LocalFlowOptions {
   /** Engine to use (tests may point at another socket through DOCKER_HOST instead). */
   engine?: Engine;
   inspect?: (actorOptions: { inspect?: unknown }) => void;
+  /** official deploys: replace a docker-compose.yml that is not the release's (after a backup). */
+  replaceCompose?: boolean;
+  /** The command line of this run, for advice that repeats it. */
+  commandLine?: string;
   /** official deploys: the release download, already started by the caller (else started here). */
   release?: ReleasePrefetch;
 }
 
 export interface LocalFlowResult {
   outcome: 'ok' | 'recovered' | 'failed';
-  endpoints?: Endpoints;
+  /** What the stack publishes (a role it does not publish is absent). */
+  endpoints?: Partial<Endpoints>;
   bundle: 'default' | 'alternate';
   source: LocalFlowOptions['source'];
   version?: string;
@@ -85,6 +93,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   let version: string | undefined = previous?.version;
   let createdThisAttempt: string[] = [];
   let mysqlUnpublished = previous?.mysqlUnpublished === true;
+  let composeSha: string | undefined;
   const startBundle = previous?.bundle ?? 'default';
 
   const onEngineEvent = (e: { type: string; service?: string; action?: string; text?: string }) => {
@@ -134,9 +143,12 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       } finally {
         signal?.removeEventListener('abort', stop);
       }
-      await writeRelease(dir, files);
+      const placed = await placeRelease(dir, files, { state: previous, replace: opts.replaceCompose === true, again: opts.commandLine ?? `gh-devlake deploy local --dir ${dir}` });
+      composeSha = placed.composeSha256;
+      for (const b of placed.backups) out.note(`Backed up ${path.basename(b).replace(/\.bak\.\d+$/, '')} to ${b} before replacing it with the release's.`);
       const env = await prepareEnvFile(dir, path.join(dir, 'env.example'));
-      if (env.backup) out.note(`Backed up the previous .env to ${path.relative(process.cwd(), env.backup) || env.backup} (ENCRYPTION_SECRET kept).`);
+      const merged = describeMerge(env.merge, env.backup ? path.relative(process.cwd(), env.backup) || env.backup : undefined);
+      if (merged && env.backup) out.note(merged);
       if (env.tightened) out.note(TIGHTENED_NOTE);
       composeFile = path.join(dir, 'docker-compose.yml');
     } else if (opts.source === 'fork') {
@@ -158,7 +170,15 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       composeFile = found;
     }
     const loaded = await loadComposeProject({ dir, files: [composeFile], env: opts.env });
-    const selected = services ? selectServices(loaded.project, [...services]) : loaded.project;
+    // The project's name: never one whose containers belong to another folder.
+    const identity = await identifyProject(engine, dir, loaded.project.name, previous, signal).catch((err: unknown) => {
+      if (err instanceof ProjectClashError) throw err;
+      throw new DeployError(toDeployFailure(err), { cause: err });
+    });
+    const note = derivedNote(identity);
+    if (note) out.note(note);
+    const named = identity.name === loaded.project.name ? loaded.project : { ...loaded.project, name: identity.name };
+    const selected = services ? selectServices(named, [...services]) : named;
     project = selected;
     registerComposeSecrets(loaded.project);
     // Custom deploys and starts keep .env as it is, but not readable by others (only once it loaded:
@@ -198,17 +218,19 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     const bundle = plan?.bundle ?? previous?.bundle ?? startBundle;
     // What this run wrote before (the compose file of the 'incomplete' record) carries over.
     const base: LocalState = {
-      ...(previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: endpointsOf(project, { bundle, mysqlUnpublished }) }),
+      ...(previous ?? { deployedAt: new Date().toISOString(), method: 'local', endpoints: stateEndpoints(endpointsOf(project, { bundle, mysqlUnpublished })) }),
       ...currentState,
     };
     const next: LocalState = {
       ...base,
       method: 'local',
-      endpoints: endpointsOf(project, { bundle, mysqlUnpublished: plan?.mysqlUnpublished ?? mysqlUnpublished }),
+      endpoints: stateEndpoints(endpointsOf(project, { bundle, mysqlUnpublished: plan?.mysqlUnpublished ?? mysqlUnpublished })),
       bundle,
       source: opts.mode === 'deploy' ? opts.source : (previous?.source ?? 'custom'),
       ...(version ? { version } : {}),
       ...(composeFile ? { composeFile: path.relative(dir, composeFile) } : {}),
+      ...(project ? { composeProject: project.name } : {}),
+      ...(composeSha ? { composeSha256: composeSha } : {}),
       mysqlUnpublished: plan?.mysqlUnpublished ?? mysqlUnpublished,
       ...extra,
     };
@@ -406,7 +428,12 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   let waitDeadline = 0;
   const waitHealthy = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
     const backendUrl = endpointsOf(project, input).backend;
-    if (!opts.wait) return { backendUrl };
+    if (!opts.wait) return { backendUrl: backendUrl ?? '' };
+    if (backendUrl === undefined) {
+      // Nothing to ask: the well-known 8080 may be another project's, so it is not asked instead.
+      out.note(UNPUBLISHED_NOTE);
+      return { backendUrl: '' };
+    }
     waitDeadline = deadline();
     try {
       await waitForPing(backendUrl, { deadline: waitDeadline, intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
@@ -417,8 +444,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   const migrate = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
-    if (!opts.wait) return;
     const backendUrl = endpointsOf(project, input).backend;
+    if (!opts.wait || backendUrl === undefined) return;
     out.progress('Triggering the database migration');
     try {
       await runMigration(backendUrl, { deadline: Math.max(waitDeadline, Date.now() + 5000), intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
@@ -496,7 +523,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
 
   let failure: LocalFlowResult['failure'];
   if (ok) {
-    summary.detail = `DevLake is healthy at ${endpoints.backend}`;
+    summary.detail = endpoints.backend !== undefined ? `DevLake is healthy at ${endpoints.backend}` : 'the stack is up; no container publishes the backend, so its health was not checked';
     if (recovered) report.push({ label: 'outcome', text: `recovered — ${summary.detail}` });
   } else {
     const c = context.classification;
@@ -535,6 +562,13 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 }
 
+const UNPUBLISHED_NOTE = "No service of this compose file publishes the backend's port 8080 on the host: its health is not checked (another project may answer on localhost:8080).";
+
+/** The state file's endpoints: the Go tool's schema requires backend ('' when not published). */
+function stateEndpoints(e: Partial<Endpoints>): LocalState['endpoints'] {
+  return { ...e, backend: e.backend ?? '' };
+}
+
 const TIGHTENED_NOTE = 'Tightened .env to mode 0600 (it holds ENCRYPTION_SECRET and passwords; it was readable by others).';
 /** How long the health-timeout diagnosis may ask the engine. */
 const DIAGNOSE_TIMEOUT_MS = 5_000;
@@ -549,7 +583,7 @@ function clipLine(s: string): string {
 
 /** Errors that end the run as one message (bad input, a file we could not write), not a classified failure. */
 function isFatal(err: unknown): err is Error {
-  return err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError' || err.name === 'AtomicWriteError' || err.name === 'InputError');
+  return err instanceof Error && (err.name === 'ComposeError' || err.name === 'StateFileError' || err.name === 'AtomicWriteError' || err.name === 'InputError' || err.name === 'ProjectClashError');
 }
 
 /**

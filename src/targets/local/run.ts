@@ -119,11 +119,27 @@ export async function withLockAndSignals(
   }
 }
 
+/** The flags of a deploy that its advice repeats (a resume must not switch --source custom to official). */
+export interface RunFlags {
+  source?: 'official' | 'fork' | 'custom';
+  version?: string;
+  repoUrl?: string;
+}
+
+/** `gh-devlake deploy local …` with this run's own flags, as a user would type it again. */
+export function deployCommandLine(dir: string, flags: RunFlags): string {
+  const parts = ['gh-devlake deploy local', '--dir', shellArg(dir)];
+  if (flags.source && flags.source !== 'official') parts.push('--source', flags.source);
+  if (flags.version && flags.version !== 'latest') parts.push('--version', shellArg(flags.version));
+  if (flags.repoUrl) parts.push('--repo-url', shellArg(flags.repoUrl));
+  return parts.join(' ');
+}
+
 /** What to tell the user after an interrupted deploy/start, from what the state file says now. */
-export async function interruptAdvice(dir: string, mode: 'deploy' | 'start'): Promise<string> {
+export async function interruptAdvice(dir: string, mode: 'deploy' | 'start', flags: RunFlags = {}): Promise<string> {
   const { readLocalState, LOCAL_STATE_FILE } = await import('../../devlake/state.js');
   const d = shellArg(dir);
-  const again = mode === 'deploy' ? `gh-devlake deploy local --dir ${d}` : `gh-devlake start --dir ${d}`;
+  const again = mode === 'deploy' ? deployCommandLine(dir, flags) : `gh-devlake start --dir ${d}`;
   const cleanup = `gh-devlake cleanup --local --dir ${d} --force`;
   const state = await readLocalState(path.resolve(dir)).catch(() => undefined);
   const file = path.join(dir, LOCAL_STATE_FILE);
@@ -156,7 +172,7 @@ async function startReleaseDownload(dir: string, version: string, env: NodeJS.Pr
 }
 
 export async function runLocalCommand(
-  flow: Pick<LocalFlowOptions, 'mode' | 'source' | 'wait'> & Partial<Pick<LocalFlowOptions, 'version' | 'repoUrl' | 'service'>>,
+  flow: Pick<LocalFlowOptions, 'mode' | 'source' | 'wait'> & Partial<Pick<LocalFlowOptions, 'version' | 'repoUrl' | 'service' | 'replaceCompose'>>,
   flags: LocalCommandFlags,
   out: Output,
   io: GlobalIo,
@@ -188,6 +204,8 @@ export async function runLocalCommand(
               version: flow.version ?? 'latest',
               ...(flow.repoUrl ? { repoUrl: flow.repoUrl } : {}),
               ...(flow.service ? { service: flow.service } : {}),
+              ...(flow.replaceCompose ? { replaceCompose: true } : {}),
+              commandLine: deployCommandLine(flags.dir, flow),
               timeoutSec: flags.timeout,
               wait: flow.wait,
               env: io.env,
@@ -204,7 +222,7 @@ export async function runLocalCommand(
           inspector?.stop();
         }
       },
-      () => interruptAdvice(flags.dir, flow.mode),
+      () => interruptAdvice(flags.dir, flow.mode, flow),
       { ownsProcess: real },
     );
     return code;
@@ -236,16 +254,17 @@ export function printLocalResult(result: LocalFlowResult, out: Output, mode: 'de
   if (result.endpoints) {
     if (result.report.length > 0) out.line();
     out.line(out.green(mode === 'deploy' ? 'DevLake is deployed.' : 'DevLake is running.'));
-    out.line(`  Backend:    ${result.endpoints.backend}`);
-    out.line(`  Grafana:    ${result.endpoints.grafana}`);
-    out.line(`  Config UI:  ${result.endpoints.configUi}`);
+    const shown = (url: string | undefined) => url ?? 'not published by this compose file';
+    out.line(`  Backend:    ${shown(result.endpoints.backend)}`);
+    out.line(`  Grafana:    ${shown(result.endpoints.grafana)}`);
+    out.line(`  Config UI:  ${shown(result.endpoints.configUi)}`);
     if (result.stateFile) out.line(`  State file: ${result.stateFile}`);
   }
 }
 
 /** `deploy local --start=false`: fetch and prepare the files, start nothing. */
 export async function prepareOnly(
-  flags: LocalCommandFlags & { source: 'official' | 'fork' | 'custom'; version: string; repoUrl?: string },
+  flags: LocalCommandFlags & { source: 'official' | 'fork' | 'custom'; version: string; repoUrl?: string; replaceCompose?: boolean },
   out: Output,
   io: GlobalIo,
   options: SignalOptions = {},
@@ -257,20 +276,24 @@ export async function prepareOnly(
   const real = options.ownsProcess ?? false;
   let code: number = EXIT.failed;
   const body = async (signal: AbortSignal): Promise<number> => {
-    const { resolveVersion, fetchRelease, writeRelease } = await import('../../devlake/release.js');
+    const { resolveVersion, fetchRelease } = await import('../../devlake/release.js');
+    const { placeRelease } = await import('../../devlake/release-files.js');
     const { prepareEnvFile, validateEnvFile } = await import('../../devlake/env-file.js');
     const { ensureClone, FORK_COMPOSE_FILE } = await import('../../devlake/fork.js');
     const { writeLocalState, readLocalState } = await import('../../devlake/state.js');
     const { endpointsFor, DEFAULT_BUNDLE } = await import('../../devlake/ports.js');
     let version: string | undefined;
     let composeFile = 'docker-compose.yml';
+    let composeSha256: string | undefined;
     // Read the state first: a broken one is bad input, reported before anything changes.
     const previous = await readLocalState(dir);
     if (flags.source === 'official') {
       await validateEnvFile(dir);
       version = await resolveVersion(flags.version, io.env, signal);
       const files = await fetchRelease(version, io.env, signal);
-      await writeRelease(dir, files);
+      const placed = await placeRelease(dir, files, { state: previous, replace: flags.replaceCompose === true, again: deployCommandLine(flags.dir, flags) + ' --start=false' });
+      composeSha256 = placed.composeSha256;
+      for (const b of placed.backups) out.note(`Backed up ${path.basename(b).replace(/\.bak\.\d+$/, '')} to ${b} before replacing it with the release's.`);
       await prepareEnvFile(dir, path.join(dir, 'env.example'));
     } else if (flags.source === 'fork') {
       await validateEnvFile(dir);
@@ -288,7 +311,9 @@ export async function prepareOnly(
       source: flags.source,
       ...(version ? { version } : {}),
       composeFile,
-      status: 'incomplete',
+      ...(composeSha256 ? { composeSha256 } : {}),
+      // Files ready, nothing started: status says "prepared, not started" (not "did not finish").
+      status: 'prepared',
     });
     if (out.json) out.document({ command: 'deploy local', outcome: 'prepared', source: flags.source, ...(version ? { version } : {}), stateFile });
     else out.line(`Prepared ${dir}${version ? ` for DevLake ${version}` : ''}. Start it with \`gh-devlake start --dir ${shellArg(flags.dir)}\`.`);

@@ -51,12 +51,25 @@ export function stopCommand(processIo: GlobalIo) {
     await checkExistingDir(flags.dir);
     const { registerDeploymentSecrets } = await import('../../devlake/known-secrets.js');
     await registerDeploymentSecrets(path.resolve(flags.dir), io.env);
-    const { locateProject } = await import('../../devlake/local-project.js');
+    const { locateProject, ownedUsage, ForeignProjectError } = await import('../../devlake/local-project.js');
     const { openEngine } = await import('../../engine/client.js');
     const { stop } = await import('../../engine/stop.js');
-    const project = await locateProject(flags.dir, io.env);
     const engine = openEngine({ env: io.env });
-    out.progress(`Stopping ${flags.service ?? 'all services'} of ${project.name}`);
+    let project;
+    try {
+      project = await locateProject(flags.dir, io.env, { tolerateBrokenState: true, engine });
+      out.progress(`Stopping ${flags.service ?? 'all services'} of ${project.name}`);
+      // Never another folder's containers, even when they carry this folder's project name.
+      await ownedUsage(engine, project, path.resolve(flags.dir), 'stopped');
+    } catch (err) {
+      if (err instanceof ForeignProjectError) {
+        out.done();
+        io.stderr.write(`error: ${err.message}\n`);
+        return EXIT.failed;
+      }
+      if (err instanceof Error && err.name === 'ComposeError') throw err;
+      return (await import('./engine-failure.js')).reportEngineFailure(err, out, io, 'stop');
+    }
     try {
       const stopped = await stop(engine, project.name, flags.service ? { service: flags.service } : {});
       out.done();

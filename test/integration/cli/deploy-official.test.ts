@@ -84,10 +84,10 @@ describe('deploy local --source official', () => {
     ]);
   });
 
-  it('re-deploys idempotently: same containers, the secret kept, .env backed up', async () => {
+  it('re-deploys idempotently: same containers, the secret and the user\'s .env edits kept', async () => {
     const before = (await composeContainers(t.project)).map((c) => c.Id).sort();
     const envBefore = await readFile(path.join(t.dir, '.env'), 'utf8');
-    // A user edit to .env must survive in the backup; the secret must survive in .env.
+    // A user edit to .env survives in .env itself (merged, nothing to back up); so does the secret.
     await writeFile(path.join(t.dir, '.env'), envBefore + '\n# my note\n', { mode: 0o600 });
     const r = await runCli(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION, '--json'], { cwd: t.root, env: server.env });
     expect(r.code).toBe(0);
@@ -97,7 +97,8 @@ describe('deploy local --source official', () => {
     expect((await composeContainers(t.project)).map((c) => c.Id).sort()).toEqual(before);
     const envAfter = await readFile(path.join(t.dir, '.env'), 'utf8');
     expect(secretOf(envAfter)).toBe(secretOf(envBefore));
-    expect(await readFile(path.join(t.dir, '.env.bak'), 'utf8')).toContain('# my note');
+    expect(envAfter).toContain('# my note');
+    await expect(stat(path.join(t.dir, '.env.bak.1'))).rejects.toThrow();
   });
 
   it('stops and starts the same project', async () => {

@@ -32,7 +32,8 @@ describe('a closed output pipe', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gdl-pipe-'));
     const status = await runWithClosedStdout(['status', '--dir', dir]);
     expect(status.stderr).toBe('');
-    expect(status.code).toBe(0);
+    // Nothing deployed in the folder: status's own "missing" code (docs/status.md), not a crash.
+    expect(status.code).toBe(6);
     // A usage error keeps its exit code and its message on stderr.
     const usage = await runWithClosedStdout(['deploy', 'local', '--source', 'nope']);
     expect(usage.code).toBe(2);

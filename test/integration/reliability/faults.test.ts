@@ -12,7 +12,7 @@ import { startReleaseServer, type ReleaseServer } from '../../helpers/release-se
 import { IMAGES, TEST_RELEASE_VERSION } from '../../helpers/images.js';
 import { makeTestDir, reportLines, type TestDir } from '../cli/support.js';
 import { startDockerProxy, type DockerProxy } from './docker-proxy.js';
-import { canMountTmpfs, fakeBackend, fillFilesystem, hasStackTrace, mountTmpfs, spawnCli, tinyCompose, waitPortsFree, type FakeBackend, type Mount } from './support.js';
+import { canMountTmpfs, fillFilesystem, hasStackTrace, mountTmpfs, spawnCli, tinyCompose, waitPortsFree, type FakeBackend, type Mount } from './support.js';
 
 const MOUNT = await canMountTmpfs();
 // CI runs as root and can mount: there these rows must run, never be skipped.
@@ -212,8 +212,9 @@ describe('the disk fails while the state file is written', () => {
 
 describe('the backend never answers', () => {
   it('fault: health deadline reached', async () => {
-    // The official flow with the test backend image, slower to start than --timeout; nothing is
-    // published, and 8080 answers 503 (a stand-in), so no other test run's DevLake can answer.
+    // The official flow with the test backend image, slower to start than --timeout. It publishes
+    // 8080, where nothing listens inside the container yet (the engine's proxy accepts and drops
+    // the connection): the deploy asks only what this project publishes (issue 18 case 5).
     const compose = [
       'services:',
       '  mysql:',
@@ -222,21 +223,20 @@ describe('the backend never answers', () => {
       '  devlake:',
       `    image: ${IMAGES.backend()}`,
       '    env_file: [./.env]',
+      '    ports: ["8080:8080"]',
       '    environment:',
       '      START_DELAY_SECONDS: "600"',
       '    depends_on: [mysql]',
       '',
     ].join('\n');
     server.configure({ override: { 'docker-compose.yml': compose } });
-    const backend = await fakeBackend('unhealthy');
-    backends.push(backend);
     const t = await testDir('fault-health');
     try {
       const r = await runCli(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION, '--timeout', '4', '--json'], { cwd: t.root, env: server.env, timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(1);
       const doc = JSON.parse(r.stdout) as { failure: { classId: string; message: string; remediation: string } };
       expect(doc.failure.classId).toBe('local.health-timeout');
-      expect(doc.failure.message).toMatch(/Waiting for the backend: http:\/\/localhost:8080\/ping did not become ready within 4 s \(last: HTTP 503\)/);
+      expect(doc.failure.message).toMatch(/Waiting for the backend: http:\/\/localhost:8080\/ping did not become ready within 4 s \(last: [^)]+\)/);
       // The container states, as the engine reports them…
       expect(doc.failure.remediation).toMatch(/Containers: devlake running \(Up [^)]*\), mysql running \(Up [^)]*\)\./);
       // …and the backend's last log lines, through the Engine API.

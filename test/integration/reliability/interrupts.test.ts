@@ -103,7 +103,7 @@ describe('interrupted deploys', () => {
     expect(backend.requests.filter((r) => r.path === '/ping').every((r) => r.abortedAt !== undefined)).toBe(true);
     const d = t.dir;
     expect(run.stderr).toContain(
-      `Interrupted (SIGINT). The state file ${path.join(d, '.devlake-local.json')} says the deploy did not finish. Resume with \`gh-devlake deploy local --dir ${d}\`, or remove everything with \`gh-devlake cleanup --local --dir ${d} --force\`.`,
+      `Interrupted (SIGINT). The state file ${path.join(d, '.devlake-local.json')} says the deploy did not finish. Resume with \`gh-devlake deploy local --dir ${d} --version ${TEST_RELEASE_VERSION}\`, or remove everything with \`gh-devlake cleanup --local --dir ${d} --force\`.`,
     );
     expect((await readState(t))?.status).toBe('incomplete');
     const env = parseEnv(await readFile(path.join(d, '.env'), 'utf8'), { interpolate: false });
@@ -125,7 +125,7 @@ describe('interrupted deploys', () => {
     // The Engine API call in flight was aborted, not left to finish.
     expect(held.clientClosedAt).toBeDefined();
     expect((await readState(t))?.status).toBe('incomplete');
-    expect(run.stderr).toMatch(/Interrupted \(SIGTERM\)\. The state file .* says the deploy did not finish\. Resume with `gh-devlake deploy local --dir .*`, or remove everything with `gh-devlake cleanup --local --dir .* --force`\./);
+    expect(run.stderr).toMatch(/Interrupted \(SIGTERM\)\. The state file .* says the deploy did not finish\. Resume with `gh-devlake deploy local --dir .* --source custom`, or remove everything with `gh-devlake cleanup --local --dir .* --force`\./);
   });
 
   it('fault: SIGINT during the release download', async () => {

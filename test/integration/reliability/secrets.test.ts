@@ -111,7 +111,8 @@ describe('secret files', () => {
     expect(run.stderr).toContain('Tightened .env to mode 0600 (it holds ENCRYPTION_SECRET and passwords; it was readable by others).');
     expect(lockMode).toBe(0o600);
     expect(await mode(path.join(t.dir, '.env'))).toBe(0o600);
-    expect(await mode(path.join(t.dir, '.env.bak'))).toBe(0o600);
+    // The merged .env's backup (a secret too) is 0600 whatever the old file's mode was.
+    expect(await mode(path.join(t.dir, '.env.bak.1'))).toBe(0o600);
     expect(await mode(path.join(t.dir, '.devlake-local.json'))).toBe(0o600);
     expect(parseEnv(await readFile(path.join(t.dir, '.env'), 'utf8'), { interpolate: false }).ENCRYPTION_SECRET).toBe('KEEPTHISSECRETKEEPTHISSECRET');
     // start tightens too (the user loosened it again).
