@@ -10,7 +10,8 @@ import { oneLine } from '../recovery/report.js';
 export const REPAIR_TEXT: Readonly<Record<RepairId, string>> = {
   'local.alternate-bundle': `switch to the alternate port bundle (${ALTERNATE_BUNDLE.backend}/${ALTERNATE_BUNDLE.grafana}/${ALTERNATE_BUNDLE.configUi})`,
   'local.unpublish-mysql': `start MySQL without publishing ${MYSQL_HOST_PORT} on the host`,
-  'azure.login': 'sign in with `az login` (asks first)',
+  'local.recreate-container': "recreate this deployment's containers whose network is gone",
+  'azure.login': 'sign in with `az login`, or with a device code when the Azure CLI is not installed (asks first)',
   'azure.start-mysql': 'start the MySQL server',
   'azure.purge-vault': 'purge the soft-deleted Key Vault',
   'azure.register-provider': 'register the resource provider',

@@ -35,6 +35,8 @@ export function classify(failure: DeployFailure): Classification {
     // A rule must never take the classifier down; fall through to `unknown`.
   }
   const facts = copiedFacts(safe, undefined);
+  const inner = innermostDetail(safe.details ?? [], undefined);
+  if (inner) facts.detail = inner;
   return {
     classId: UNKNOWN_CLASS.id,
     title: UNKNOWN_CLASS.title,
@@ -191,6 +193,9 @@ function buildFacts(
     const text = where !== undefined ? ctx.details[where]?.message : f.message;
     put('detail', clip(text ?? f.message));
   }
+  // ARM errors nest (DeploymentFailed → ResourceDeploymentFailure → SkuNotAvailable): the `Detected:`
+  // line names the innermost meaningful one, not the wrapper's "terminal provisioning state 'Failed'".
+  if (!spec?.detail) put('detail', innermostDetail(ctx.details, where));
   if (spec?.innerErrors) {
     const inner = ctx.details
       .filter((d) => d.code !== '' || d.message !== '')
@@ -203,6 +208,23 @@ function buildFacts(
 
   normalizePortFacts(facts);
   return facts;
+}
+
+/**
+ * ARM codes that only wrap another error (ARM's deployment errors, resource operation failures, and the
+ * generic statuses providers wrap a JSON body in). See azure-resource-manager troubleshooting
+ * "common-deployment-errors": DeploymentFailed and ResourceDeploymentFailure say "see the details".
+ */
+const WRAPPER_CODES = new Set(
+  ['DeploymentFailed', 'ResourceDeploymentFailure', 'ResourceOperationFailure', 'InvalidTemplateDeployment', 'ValidationForResourceFailed', 'Conflict', 'BadRequest', 'Failed', 'Unknown', 'MultipleErrorsOccurred'].map((c) => c.toLowerCase()),
+);
+
+/** "Code: message" of the innermost meaningful inner error: the matched one if it means something, else the first that does. */
+function innermostDetail(details: NonNullable<DeployFailure['details']>, where: number | undefined): string | undefined {
+  const meaningful = (d: { code: string } | undefined): boolean => d !== undefined && d.code !== '' && !WRAPPER_CODES.has(d.code.toLowerCase());
+  const at = where !== undefined && meaningful(details[where]) ? details[where] : details.find(meaningful);
+  if (!at) return undefined;
+  return clip(at.message ? `${at.code}: ${at.message}` : at.code);
 }
 
 /** An ARM resource ID names its resource in the last segment; other targets are names already. */
@@ -229,6 +251,7 @@ function normalizePortFacts(facts: Facts): void {
     else delete facts.port;
   }
   if (facts.hostIp !== undefined) facts.hostIp = normalizeHostIp(String(facts.hostIp));
+  if (typeof facts.protocol === 'string') facts.protocol = facts.protocol.toLowerCase();
   if (typeof facts.port === 'number') {
     const owner = roleOfPort(facts.port);
     if (owner) {
@@ -239,11 +262,15 @@ function normalizePortFacts(facts: Facts): void {
   }
 }
 
-/** `[::]` and `::` → `::`; empty (compose's "all interfaces") → `0.0.0.0`; otherwise lower-cased as is. */
+/**
+ * `[::]` and `::` → `::`; empty or `*` (all interfaces) → `0.0.0.0`; `localhost` → `127.0.0.1`; otherwise
+ * lower-cased as is (a word the message used instead of an address stays that word).
+ */
 export function normalizeHostIp(raw: string): string {
   let ip = raw.trim().toLowerCase();
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  if (ip === '') return '0.0.0.0';
+  if (ip === '' || ip === '*') return '0.0.0.0';
+  if (ip === 'localhost') return '127.0.0.1';
   if (ip.includes(':') && /^[0:]+$/.test(ip)) return '::';
   return ip;
 }

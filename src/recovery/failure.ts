@@ -6,11 +6,13 @@ import type { DeployFailure, FailureSource } from './types.js';
 
 export const FAILURE_SOURCES: readonly FailureSource[] = ['engine', 'health', 'release', 'azure', 'auth', 'probe', 'internal'];
 
-/** @azure/identity errors that mean "sign in" (source 'auth', code = the error's name). */
+/** @azure/identity's credential errors (source 'auth', code = the error's name); the taxonomy tells sign-in from rejected. */
 export const CREDENTIAL_ERROR_NAMES: readonly string[] = [
   'CredentialUnavailableError',
   'AggregateAuthenticationError',
   'AuthenticationRequiredError',
+  // The token endpoint answered with an error: the credential was tried and refused.
+  'AuthenticationError',
 ];
 
 /** What the caller was doing; fills what the error itself does not say. */

@@ -35,6 +35,18 @@ export const LOCAL_CLASS_IDS = [
   'local.health-timeout',
   'local.migration-timeout',
   'local.release-not-found',
+  'local.port-forwarder-failed',
+  'local.ipv6-unavailable',
+  'local.firewall-chain-missing',
+  'local.container-ip-in-use',
+  'local.address-pool-exhausted',
+  'local.network-gone',
+  'local.windows-containers',
+  'local.out-of-memory',
+  'local.release-offline',
+  'local.release-unreachable',
+  'local.release-tls',
+  'local.release-rate-limited',
 ] as const;
 
 export const AZURE_CLASS_IDS = [
@@ -54,6 +66,16 @@ export const AZURE_CLASS_IDS = [
   'azure.invalid-template',
   'azure.backend-timeout',
   'azure.subscription-not-found',
+  'azure.keyvault-name-taken',
+  'azure.mysql-name-taken',
+  'azure.dns-label-taken',
+  'azure.mysql-busy',
+  'azure.provisioning-disabled',
+  'azure.region-disallowed',
+  'azure.api-version-unsupported',
+  'azure.image-inaccessible',
+  'azure.credential-rejected',
+  'azure.cli-missing',
 ] as const;
 
 export type ClassId = (typeof LOCAL_CLASS_IDS)[number] | (typeof AZURE_CLASS_IDS)[number] | 'unknown';
@@ -62,6 +84,7 @@ export type ClassId = (typeof LOCAL_CLASS_IDS)[number] | (typeof AZURE_CLASS_IDS
 export const REPAIR_IDS = [
   'local.alternate-bundle',
   'local.unpublish-mysql',
+  'local.recreate-container',
   'azure.login',
   'azure.start-mysql',
   'azure.purge-vault',

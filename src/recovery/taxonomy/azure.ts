@@ -43,6 +43,62 @@ const MIGRATION_REMEDIATION =
 export const AZURE_RULES: readonly TaxonomyRule[] = [
   // ── Sign-in ────────────────────────────────────────────────────────────────
   {
+    id: 'azure.cli-missing',
+    title: 'Azure CLI not installed',
+    match: {
+      sources: ['auth'],
+      // @azure/identity's AzureCliCredential (cliCredentialInternals.notInstalled), alone or inside the
+      // DefaultAzureCredential chain's AggregateAuthenticationError; the Python and .NET SDKs' wordings too.
+      patterns: [/\bAzure CLI could not be found\b/i, /\bAzure CLI not (?:installed|found on path)\b/i],
+    },
+    repair: 'azure.login',
+    remediation:
+      'The Azure CLI is not installed, so `az login` is not available here. On a terminal gh-devlake signs you in with a ' +
+      'device code instead (it asks first: open the address it prints and enter the code). In CI, set AZURE_CLIENT_ID, ' +
+      'AZURE_TENANT_ID and AZURE_CLIENT_SECRET for a service principal; or install the Azure CLI (https://aka.ms/azure-cli).',
+    docs: 'recovery.md#azure-cli-missing',
+    link: 'https://aka.ms/azsdk/js/identity/azclicredential/troubleshoot',
+    examples: [
+      "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+    ],
+    note: 'The login repair uses the device-code flow when `az` is not on PATH.',
+  },
+  {
+    id: 'azure.credential-rejected',
+    title: 'Azure credential rejected',
+    match: {
+      sources: ['auth'],
+      codes: ['AuthenticationError', 'AuthenticationRequiredError', 'AggregateAuthenticationError', 'CredentialUnavailableError'],
+      // Entra ID refused the configured credential itself (a service principal's secret or certificate):
+      // a new `az login` cannot fix that. AADSTS codes: learn.microsoft.com entra reference-error-codes.
+      patterns: [
+        /\bAADSTS(?<detail>7000215|7000222|700016|700027|7000112|90002)\b/,
+        /\binvalid_client\b/,
+        /^AuthenticationError: /m,
+      ],
+    },
+    repair: null,
+    remediation:
+      'Entra ID rejected the configured credential (a client secret that is wrong or expired, an unknown application or ' +
+      'tenant). Check AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or the certificate); create a new secret ' +
+      'if it expired (`az ad app credential reset --id <app-id>`), then re-run.',
+    docs: 'recovery.md#azure-credential-rejected',
+    link: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
+    examples: ['invalid_client Status code: 401\nMore details:\nAADSTS7000215: Invalid client secret provided.'],
+    note: 'An AggregateAuthenticationError counts when one of its credentials was rejected (an `AuthenticationError:` line).',
+  },
+  {
+    id: 'azure.credential-rejected',
+    title: 'Azure credential rejected',
+    match: { sources: ['auth'], codes: ['AuthenticationError'] },
+    repair: null,
+    remediation:
+      'Entra ID answered the sign-in with an error (see the message): the credential gh-devlake found (environment, ' +
+      'managed identity or Azure CLI) was tried and refused. Fix that credential, or sign in again with `az login`, then re-run.',
+    docs: 'recovery.md#azure-credential-rejected',
+    examples: ['unauthorized_client Status code: 400\nMore details:\nAADSTS700016: Application with identifier was not found in the directory.'],
+  },
+  {
     id: 'azure.auth-missing',
     title: 'not signed in to Azure',
     match: {
@@ -89,6 +145,30 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
 
   // ── Resources left in a state we can fix ──────────────────────────────────
   {
+    id: 'azure.mysql-busy',
+    title: 'MySQL server busy',
+    match: {
+      sources: AZ,
+      codes: ['ServerIsNotReady', 'ServerUnavailableForOperation', 'ServerBusy', 'OperationInProgress'],
+      patterns: [
+        /\bstate '?(?<state>Starting|Stopping|Updating|Restarting|Provisioning|Dropping|Scaling)\b/i,
+        /\bCurrent Server State = (?<state>Starting|Stopping|Updating|Restarting|Provisioning|Dropping|Scaling)\b/i,
+      ],
+    },
+    facts: { extract: MYSQL_NAME, fromTarget: { fact: 'name' } },
+    repair: null,
+    remediation:
+      'Azure Database for MySQL server {name|(the DevLake server)} is busy ({state|changing state}), not stopped: starting it ' +
+      'now would fail. Wait until it is Ready (`az mysql flexible-server show --name {name|<server>} --resource-group ' +
+      '{resourceGroup|<group>} --query state`), then re-run.',
+    docs: 'recovery.md#azure-mysql-busy',
+    examples: [
+      "Operation 'Update' cannot be performed as server 'devlake-mysql' is currently in state 'Starting'.",
+      'Restart or Stop Server can only be performed on Started servers. Sever Name = devlake-mysql, Current Server State = Updating',
+    ],
+    note: 'Busy states never trigger the start repair: the server is on its way somewhere already.',
+  },
+  {
     id: 'azure.mysql-stopped',
     title: 'MySQL server stopped',
     match: { sources: AZ, codes: ['MySqlServerStopped', 'ServerStopped'] },
@@ -131,6 +211,25 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     note: 'Reported by our proactive check (code `VaultPurgeProtected`); the message carries the scheduled purge date.',
   },
   {
+    id: 'azure.keyvault-purge-protected',
+    title: 'Key Vault soft-deleted with purge protection',
+    match: {
+      sources: AZ,
+      // Key Vault's answer to a purge of a protected vault (ARM: MethodNotAllowed "Operation 'DeletedVaultPurge' is not
+      // allowed."; the data plane: Forbidden "…purge protection is enabled for this vault").
+      patterns: [/\bOperation '?DeletedVaultPurge'? is not allowed\b/i, /\bpurge protection is enabled for this vault\b/i],
+    },
+    facts: { extract: VAULT_NAME, fromTarget: { fact: 'name' } },
+    repair: null,
+    remediation:
+      'Key Vault {name|(the DevLake vault)} is soft-deleted with purge protection, so Azure refuses to purge it until its ' +
+      'retention period ends. Recover it (`az keyvault recover --name {name|<vault>}`) or deploy under a new name with ' +
+      '`--base-name <new-name>`.',
+    docs: 'recovery.md#azure-keyvault-purge-protected',
+    link: 'https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview',
+    examples: ["Operation 'DeletedVaultPurge' is not allowed."],
+  },
+  {
     id: 'azure.keyvault-soft-deleted',
     title: 'Key Vault soft-deleted',
     match: { sources: AZ, codes: ['VaultSoftDeleted'] },
@@ -145,7 +244,7 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
   {
     id: 'azure.keyvault-soft-deleted',
     title: 'Key Vault soft-deleted',
-    match: { sources: AZ, patterns: [/\balready exists in (?:a )?deleted state\b/i] },
+    match: { sources: AZ, patterns: [/\balready exists in (?:a )?deleted state\b/i, /\bExist soft deleted vault with the same name\b/i] },
     facts: { extract: VAULT_NAME, fromTarget: { fact: 'name' } },
     repair: 'azure.purge-vault',
     remediation: SOFT_DELETED_REMEDIATION,
@@ -154,6 +253,85 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     examples: [
       'A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.',
     ],
+  },
+  {
+    id: 'azure.keyvault-name-taken',
+    title: 'Key Vault name taken',
+    match: { sources: AZ, codes: ['VaultAlreadyExists'] },
+    facts: { extract: [/\bThe vault name '(?<name>[^']+)' is already in use\b/i, ...VAULT_NAME], fromTarget: { fact: 'name' } },
+    repair: null,
+    remediation:
+      'Key Vault names are global, and {name|the DevLake vault name} is taken: by another tenant, or by a vault soft-deleted ' +
+      'in a subscription gh-devlake does not look at. Deploy under a new name with `--base-name <new-name>`; if the vault ' +
+      'is yours, `az keyvault list-deleted` in that subscription shows it (purge or recover it there).',
+    docs: 'recovery.md#azure-keyvault-name-taken',
+    link: 'https://go.microsoft.com/fwlink/?linkid=2147740',
+    examples: [
+      "The vault name 'devlake-kv' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state.",
+    ],
+    note: 'Our own soft-deleted vault is found before deploying (code `VaultSoftDeleted`); this is the name taken elsewhere.',
+  },
+  {
+    id: 'azure.mysql-name-taken',
+    title: 'MySQL server name taken',
+    match: {
+      sources: AZ,
+      patterns: [/\bSpecified server name is already used\b/i, /\bServer name '(?<name>[^']+)' (?:is )?already (?:exists|in use)\b/i],
+    },
+    facts: { extract: MYSQL_NAME, fromTarget: { fact: 'name' } },
+    repair: null,
+    remediation:
+      'MySQL server names are global (they become `<name>.mysql.database.azure.com`), and {name|the DevLake server name} ' +
+      'is taken by another subscription. Deploy under a new name with `--base-name <new-name>`.',
+    docs: 'recovery.md#azure-mysql-name-taken',
+    examples: ['Specified server name is already used.'],
+  },
+  {
+    id: 'azure.mysql-name-taken',
+    title: 'MySQL server name taken',
+    match: { sources: AZ, codes: ['ServerNameAlreadyExists', 'NameAlreadyExists'], about: [/\bDBforMySQL\b/i, /\bflexibleServers\b/i, /\bMySQL\b/i] },
+    facts: { extract: [/\bThe name '(?<name>[^']+)' already exists\b/i, ...MYSQL_NAME], fromTarget: { fact: 'name' } },
+    repair: null,
+    remediation:
+      'MySQL server names are global (they become `<name>.mysql.database.azure.com`), and {name|the DevLake server name} ' +
+      'is taken by another subscription. Deploy under a new name with `--base-name <new-name>`.',
+    docs: 'recovery.md#azure-mysql-name-taken',
+    examples: ["The name 'devlake-mysql' already exists. Choose a different name. (Microsoft.DBforMySQL/flexibleServers)"],
+    note: 'Name-taken codes count only for MySQL (operation, target or message).',
+  },
+  {
+    id: 'azure.dns-label-taken',
+    title: 'container DNS name label taken',
+    match: {
+      sources: AZ,
+      // Container Instances' answer when ipAddress.dnsNameLabel is in use in the region.
+      patterns: [/\bThe DNS name label '(?<label>[^']+)' in container group '(?<name>[^']+)' not available\b/i, /\bDnsNameLabel(?:NotAvailable|AlreadyInUse)\b/i],
+    },
+    repair: null,
+    remediation:
+      'The DNS name label {label|of the DevLake container group} is taken in this region (labels become ' +
+      '`<label>.<region>.azurecontainer.io`, shared by every subscription). Deploy under a new name with `--base-name <new-name>`.',
+    docs: 'recovery.md#azure-dns-label-taken',
+    examples: ["The DNS name label 'devlake-backend' in container group 'devlake-backend' not available. Try using a different label."],
+  },
+  {
+    id: 'azure.api-version-unsupported',
+    title: 'API version not offered in the region',
+    match: {
+      sources: AZ,
+      codes: ['NoRegisteredProviderFound'],
+      patterns: [/\bNo registered resource provider found for location '?(?<location>[\w *-]+?)'? and API version '(?<apiVersion>[^']+)' for type '(?<detail>[^']+)'/i],
+    },
+    repair: null,
+    remediation:
+      "The resource provider is registered, but it does not offer API version {apiVersion|(the one used)} for '{detail|this type}'" +
+      '[[ in {location}]], so registering again cannot help. Deploy to a region the error lists as supported, or update ' +
+      'gh-devlake (its API versions come from its Azure SDK).',
+    docs: 'recovery.md#azure-api-version-unsupported',
+    examples: [
+      "No registered resource provider found for location 'northeurope' and API version '2020-09-01' for type 'serverFarms'. The supported api-versions are '2020-06-01, 2019-08-01'. The supported locations are 'westus, eastus'.",
+    ],
+    note: 'Before the unregistered-provider rule, which would suggest registering.',
   },
   {
     id: 'azure.provider-unregistered',
@@ -262,6 +440,118 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     ],
   },
   {
+    id: 'azure.provisioning-disabled',
+    title: 'provisioning disabled in the region',
+    match: { sources: AZ, codes: ['ProvisioningDisabled'] },
+    facts: { extract: [LOCATION_QUOTED] },
+    repair: null,
+    remediation:
+      'Azure does not let this subscription create this kind of resource[[ in {location}]] right now (provisioning is ' +
+      "restricted in the region). Deploy to another region, or open a support request of type 'Service and subscription limits'.",
+    docs: 'recovery.md#azure-provisioning-disabled',
+    examples: ["Provisioning is restricted in this region. Please choose a different region. For exceptions to this rule please open a support request with Issue type of 'Service and subscription limits'."],
+  },
+  {
+    id: 'azure.region-disallowed',
+    title: 'region not allowed for this subscription',
+    match: { sources: AZ, codes: ['RequestDisallowedByAzure'] },
+    facts: { extract: [/\bResource '(?<name>[^']+)' was disallowed by\b/i, LOCATION_QUOTED] },
+    repair: null,
+    remediation:
+      'Azure itself (not your policy administrator) limits this subscription to a set of regions, common for free, ' +
+      'student and trial subscriptions. Deploy to one of the allowed regions (the portal lists them when you create a ' +
+      'resource), or ask Azure support for more.',
+    docs: 'recovery.md#azure-region-disallowed',
+    examples: ["Resource 'devlake-mysql' was disallowed by Azure: This policy maintains a set of best available regions where your subscription can deploy resources."],
+  },
+  {
+    id: 'azure.image-inaccessible',
+    title: 'container image not accessible',
+    match: { sources: AZ, codes: ['InaccessibleImage'] },
+    facts: { extract: [/\bThe image '(?<image>[^']+)' in container group '(?<name>[^']+)'/i] },
+    repair: null,
+    remediation:
+      'Container Instances could not pull {image|the image}: the name or tag is wrong, the registry needs credentials ' +
+      '(imageRegistryCredentials), or Docker Hub limited the pulls. Check the image exists (`docker pull {image|<image>}`), ' +
+      'then re-run.',
+    docs: 'recovery.md#azure-image-inaccessible',
+    examples: ["The image 'apache/devlake:v9.9.9' in container group 'devlake-backend' is not accessible. Please check the image and registry credential."],
+  },
+  {
+    id: 'azure.image-inaccessible',
+    title: 'container image not accessible',
+    match: { sources: AZ, patterns: [/\bThe image '(?<image>[^']+)' in container group '(?<name>[^']+)' is not accessible\b/i] },
+    repair: null,
+    remediation:
+      'Container Instances could not pull {image|the image}: the name or tag is wrong, the registry needs credentials ' +
+      '(imageRegistryCredentials), or Docker Hub limited the pulls. Check the image exists (`docker pull {image|<image>}`), ' +
+      'then re-run.',
+    docs: 'recovery.md#azure-image-inaccessible',
+    examples: ["The image 'apache/devlake:v9.9.9' in container group 'devlake-backend' is not accessible. Please check the image and registry credential."],
+  },
+  {
+    id: 'azure.quota-exceeded',
+    title: 'Container Instances quota',
+    match: {
+      sources: AZ,
+      patterns: [/\bcontainer group quota '(?<quota>\w+)' exceeded in region '(?<location>[\w-]+)'\. Limit: '(?<limit>\d+)'/i],
+      factIn: { limit: ['0'] },
+    },
+    facts: { detail: true },
+    repair: null,
+    remediation:
+      "This subscription has no Container Instances quota ({quota|ContainerGroups}, limit 0) in {location|the region}: " +
+      'another region is usually limited the same way. Request a quota increase (Azure portal > Quotas > Container ' +
+      'Instances, or a support request), then re-run.',
+    docs: 'recovery.md#azure-quota-exceeded',
+    link: 'https://learn.microsoft.com/azure/container-instances/container-instances-resource-and-quota-limits',
+    examples: ["Resource type 'Microsoft.ContainerInstance/containerGroups' container group quota 'ContainerGroups' exceeded in region 'westeurope'. Limit: '0', Usage: '0' Requested: '1'."],
+    note: "A limit of 0 is a missing quota: a request, not another region.",
+  },
+  {
+    id: 'azure.quota-exceeded',
+    title: 'Container Instances quota',
+    match: { sources: AZ, patterns: [/\bcontainer group quota '(?<quota>\w+)' exceeded in region '(?<location>[\w-]+)'\. Limit: '(?<limit>\d+)'/i] },
+    facts: { detail: true },
+    repair: null,
+    remediation:
+      'The Container Instances quota {quota|ContainerGroups} (limit {limit|?}) is used up in {location|the region}. Remove ' +
+      'container groups you no longer need, request a quota increase (Azure portal > Quotas), or deploy to another region.',
+    docs: 'recovery.md#azure-quota-exceeded',
+    link: 'https://learn.microsoft.com/azure/container-instances/container-instances-resource-and-quota-limits',
+    examples: ["Resource type 'Microsoft.ContainerInstance/containerGroups' container group quota 'StandardCores' exceeded in region 'eastus'. Limit: '10', Usage: '10' Requested: '1'."],
+  },
+  {
+    id: 'azure.quota-exceeded',
+    title: 'quota exceeded',
+    match: {
+      sources: AZ,
+      codes: ['SubscriptionIsOverQuotaForSku', 'InternalSubscriptionIsOverQuotaForSku', 'ContainerGroupQuotaReached'],
+    },
+    facts: { extract: [LOCATION_FIELD, LOCATION_QUOTED], detail: true },
+    repair: null,
+    remediation: QUOTA_REMEDIATION,
+    docs: 'recovery.md#azure-quota-exceeded',
+    link: `${ARM_TROUBLESHOOTING}/error-resource-quota`,
+    examples: ['Quota exceeded for : 0 VMs allowed, 1 VMs requested.. Try selecting different region or SKU.'],
+    note: 'Also inside InvalidTemplateDeployment → ValidationForResourceFailed: quota, not template.',
+  },
+  {
+    id: 'azure.quota-exceeded',
+    title: 'quota exceeded',
+    match: {
+      sources: AZ,
+      // Some services answer a quota with 401/403 codes: the words decide, not the code.
+      patterns: [/\bOperation cannot be completed without additional quota\b/i, /\bThis region has quota of 0 instances\b/i],
+    },
+    facts: { extract: [LOCATION_FIELD, LOCATION_QUOTED], detail: true },
+    repair: null,
+    remediation: QUOTA_REMEDIATION,
+    docs: 'recovery.md#azure-quota-exceeded',
+    link: `${ARM_TROUBLESHOOTING}/error-resource-quota`,
+    examples: ['Operation cannot be completed without additional quota. \r\nAdditional details - Location:  \r\nCurrent Limit (Basic VMs): 0 \r\n'],
+  },
+  {
     id: 'azure.quota-exceeded',
     title: 'quota exceeded',
     match: { sources: AZ, codes: ['QuotaExceeded'] },
@@ -304,6 +594,22 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     examples: [
       "The client 'dev@contoso.com' with object id '33333333-3333-3333-3333-333333333333' does not have authorization to perform action 'Microsoft.Resources/deployments/write' over scope '/subscriptions/44444444-4444-4444-4444-444444444444/resourcegroups/rg-devlake/providers/Microsoft.Resources/deployments/devlake' or the scope is invalid. If access was recently granted, please refresh your credentials.",
     ],
+  },
+  {
+    id: 'azure.authorization-failed',
+    title: 'not authorized',
+    match: { sources: AZ, patterns: [/\bdoes not have (?:authorization|permission) to perform action '(?<action>[^']+)'/i] },
+    facts: { extract: [/\bThe client '(?<principal>[^']+)'/i, /\b(?:over|at) scope '(?<scope>[^']+)'/i] },
+    repair: null,
+    remediation:
+      '{principal|Your identity} may not perform {action|this action}[[ on {scope}]]. Ask a subscription Owner for the ' +
+      'Contributor role (plus User Access Administrator if the deployment assigns roles), then run `az login` again to ' +
+      'refresh the token.',
+    docs: 'recovery.md#azure-authorization-failed',
+    examples: [
+      "The template deployment failed with error: 'Authorization failed for template resource 'f245' of type 'Microsoft.Authorization/roleAssignments'. The client 'dev@contoso.com' with object id '6705' does not have permission to perform action 'Microsoft.Authorization/roleAssignments/write' at scope '/subscriptions/71d6/resourceGroups/rg'.'.",
+    ],
+    note: 'The words count under any code (InvalidTemplateDeployment wraps them): authorization, not template.',
   },
   {
     id: 'azure.policy-disallowed',

@@ -4,22 +4,40 @@
 import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, MYSQL_HOST_PORT } from '../../devlake/ports.js';
 import type { TaxonomyRule } from './rule.js';
 
-/** A host IP as daemons print it: `0.0.0.0`, `127.0.0.1`, `::`, `[::]`, or empty. Lazy, so the port splits right. */
-const HOST = String.raw`(?<hostIp>\[[0-9a-f:.]*\]|[0-9a-f:.]*?)`;
+/**
+ * A host IP as daemons print it: `0.0.0.0`, `127.0.0.1`, `::`, `[::]`, empty, or a word the message
+ * uses instead of an address (`localhost`, a masked `MYIP`, `xxx.xxx.xxx.xxx`). Lazy, so the port splits right.
+ */
+const HOST = String.raw`(?<hostIp>\[[0-9a-f:.%\w]*\]|[0-9a-f:.]*?|[\w*-][\w.*-]*)`;
 const PORT = String.raw`(?<port>\d{1,5})`;
+/** `tcp`, `tcp4`, `udp6`…: the protocol fact is the word without its family digit. */
+const PROTO = String.raw`(?<protocol>tcp|udp|sctp)[46]?`;
 const re = (source: string): RegExp => new RegExp(source, 'i');
 
 const ports = (b: { backend: number; grafana: number; configUi: number }): string => `${b.backend}/${b.grafana}/${b.configUi}`;
 
-/** Every form of "this host port is taken" that Docker Engine, Docker Desktop, Podman and Node print. */
+/**
+ * Every form of "this host port is taken" that Docker Engine, Docker Desktop (old vpnkit forwarder
+ * included), Podman and Node print. UDP publishes fail the same way and carry their protocol.
+ */
 const PORT_IN_USE: readonly RegExp[] = [
   re(`Bind for ${HOST}:${PORT} failed: port is already allocated`),
-  re(`listen tcp[46]? ${HOST}:${PORT}: bind: (?:address already in use|Only one usage of each socket address)`),
+  re(`listen ${PROTO} ${HOST}:${PORT}: bind: (?:address already in use|Only one usage of each socket address)`),
   re(String.raw`failed to bind host port (?:for )?${HOST}:${PORT}(?:[:/][\w.:[\]/]*)?: address already in use`),
   re(String.raw`EADDRINUSE: address already in use ${HOST}:${PORT}(?![\w:.])`),
+  // Docker for Mac's old forwarder (vpnkit): "Bind for 0.0.0.0:80: unexpected error (Failure EADDRINUSE)".
+  re(String.raw`Bind for ${HOST}:${PORT}: unexpected error (?:\(Failure EADDRINUSE\)|address already in use)`),
   /\bport is already allocated\b/i,
   /\bbind: address already in use\b/i,
   /\bOnly one usage of each socket address\b/i,
+  /\bError starting userland proxy: Failed to bind: EADDRINUSE\b/i,
+];
+
+/** The protocol when the message names it elsewhere ("exposing port UDP …", "0.0.0.0:53/udp"). */
+const PROTOCOL_EXTRACT: readonly RegExp[] = [
+  re(`exposing port (?<protocol>TCP|UDP|SCTP) `),
+  re(String.raw`:\d{1,5}/(?<protocol>tcp|udp|sctp)\b`),
+  re(`listen ${PROTO} `),
 ];
 
 const PORT_SOURCES = ['engine', 'probe'] as const;
@@ -35,11 +53,14 @@ const PORT_IN_USE_EXAMPLES = {
   podman: 'rootlessport listen tcp 0.0.0.0:9000: bind: address already in use',
 } as const;
 
+/** Docker Desktop's named pipes: `\\.\pipe\docker_engine_linux`, `//./pipe/dockerDesktopLinuxEngine`… */
+const PIPE = String.raw`(?:\\\\\.\\pipe\\|\/\/\.\/pipe\/)(?:docker_engine(?:_linux|_windows)?|dockerDesktop(?:Linux|Windows)Engine|dockerLifecycleServer)`;
+
 const DOCKER_SOCKET: readonly RegExp[] = [
   /connect E[A-Z]+ (?<socket>\S+)/,
   /Cannot connect to the Docker daemon at (?<socket>\S+?)\.? Is the docker daemon running/i,
   /trying to connect to the Docker daemon socket at (?<socket>\S+?):? /i,
-  /(?<socket>\/\/\.\/pipe\/docker_engine)/i,
+  new RegExp(`(?<socket>${PIPE})`, 'i'),
 ];
 
 const PERMISSION_REMEDIATION =
@@ -60,7 +81,17 @@ const RELEASE_TAG = /\b(?<release>v\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)\b/;
 
 const RELEASE_REMEDIATION =
   'DevLake release {release|(the requested one)} could not be used: its compose file was not found or is not YAML. ' +
-  'Check the tag at https://github.com/apache/incubator-devlake/releases and pass an existing release.';
+  'Check the tag at https://github.com/apache/incubator-devlake/releases and pass an existing release (with a ' +
+  'mirror in DEVLAKE_RELEASE_BASE_URL, check that it has `<tag>/docker-compose.yml` and `<tag>/env.example`).';
+
+/** How to deploy without reaching GitHub: the one sentence every network remediation ends with. */
+const OFFLINE_HINT =
+  'To deploy without GitHub, serve a release\'s docker-compose.yml and env.example from a mirror you can reach ' +
+  '(`DEVLAKE_RELEASE_BASE_URL=http://mirror/releases` with the files under `<tag>/`) and pass `--version vX.Y.Z` ' +
+  '(no API call is made then).';
+
+/** The host of the URL that failed, for the remediations. */
+const HOST_OF_TARGET = /^https?:\/\/(?<host>[^/:\s]+)/;
 
 export const LOCAL_RULES: readonly TaxonomyRule[] = [
   // ── Host ports ─────────────────────────────────────────────────────────────
@@ -68,6 +99,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     id: 'local.mysql-port-conflict',
     title: 'MySQL port conflict',
     match: { sources: PORT_SOURCES, patterns: PORT_IN_USE, factIn: { port: [MYSQL_HOST_PORT] } },
+    facts: { extract: PROTOCOL_EXTRACT },
     repair: 'local.unpublish-mysql',
     remediation:
       `Host port ${MYSQL_HOST_PORT} (MySQL) on {hostIp|the host} is already in use, usually by a local MySQL. ` +
@@ -81,6 +113,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     id: 'local.port-conflict',
     title: 'port conflict',
     match: { sources: PORT_SOURCES, patterns: PORT_IN_USE, factIn: { bundle: [DEFAULT_BUNDLE.name] } },
+    facts: { extract: PROTOCOL_EXTRACT },
     repair: 'local.alternate-bundle',
     remediation:
       'Host port {port} ({roleLabel}) on {hostIp|the host} is already in use. Free it (stop whatever holds it), ' +
@@ -93,6 +126,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     id: 'local.port-conflict',
     title: 'port conflict',
     match: { sources: PORT_SOURCES, patterns: PORT_IN_USE, factIn: { bundle: [ALTERNATE_BUNDLE.name] } },
+    facts: { extract: PROTOCOL_EXTRACT },
     repair: 'local.alternate-bundle',
     remediation:
       'Host port {port} ({roleLabel} of the alternate bundle) on {hostIp|the host} is already in use, so switching ' +
@@ -105,12 +139,18 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     id: 'local.port-conflict',
     title: 'port conflict',
     match: { sources: PORT_SOURCES, patterns: PORT_IN_USE },
+    facts: { extract: PROTOCOL_EXTRACT },
     repair: 'local.alternate-bundle',
     remediation:
       'Host port {port|(unknown)} on {hostIp|the host} is already in use. It is not one of DevLake\'s bundle ports, ' +
       'so switching bundles does not help: free the port, or change that mapping in the compose file.',
     docs: 'recovery.md#local-port-conflict',
-    examples: [PORT_IN_USE_EXAMPLES.podman, 'Bind for :::9090 failed: port is already allocated'],
+    examples: [
+      PORT_IN_USE_EXAMPLES.podman,
+      'Bind for :::9090 failed: port is already allocated',
+      'Error starting userland proxy: listen udp 0.0.0.0:53: bind: address already in use',
+      'Error starting userland proxy: Bind for 0.0.0.0:443: unexpected error (Failure EADDRINUSE).',
+    ],
     note: "Any other port (no `role`/`bundle` facts): the repair's guard declines.",
   },
   {
@@ -169,6 +209,128 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     ],
   },
 
+  {
+    id: 'local.ipv6-unavailable',
+    title: 'IPv6 not available on this host',
+    match: {
+      sources: PORT_SOURCES,
+      patterns: [
+        re(`listen tcp6 ${HOST}:${PORT}: socket: address family not supported by protocol`),
+        re(String.raw`socket\(\) ${HOST}:${PORT} failed \(97: Address family not supported by protocol\)`),
+        re(String.raw`listen EAFNOSUPPORT: address family not supported ${HOST}:${PORT}(?![\w:.])`),
+        re(String.raw`error binding to ${HOST}:${PORT}: .*Address family not supported by protocol`),
+        /\baddress family not supported by protocol\b/i,
+        /\bEAFNOSUPPORT\b/,
+      ],
+    },
+    repair: null,
+    remediation:
+      'This host has IPv6 turned off, so nothing can listen on an IPv6 address[[ (port {port})]]. Publish on IPv4 only ' +
+      '(a host IP of `0.0.0.0` or `127.0.0.1` in the port mapping), or turn IPv6 back on (`sysctl net.ipv6.conf.all.disable_ipv6=0`).',
+    docs: 'recovery.md#local-ipv6-unavailable',
+    examples: [
+      'Error starting userland proxy: listen tcp6 [::]:8080: socket: address family not supported by protocol',
+      'nginx: [emerg] socket() [::]:443 failed (97: Address family not supported by protocol)',
+    ],
+  },
+  {
+    id: 'local.port-forwarder-failed',
+    title: "Docker Desktop's port forwarder not answering",
+    match: {
+      sources: ['engine', 'probe'],
+      patterns: [/\bunable to list exposed ports\b/i, /\bhttp:\/\/unix\/forwards\/(?:list|expose)\b/i],
+    },
+    repair: null,
+    remediation:
+      "Docker Desktop's port forwarder did not answer, so no port could be published (no port is taken and no image " +
+      'was involved). Restart Docker Desktop; if it keeps happening on Windows, run `netsh winsock reset` as ' +
+      'administrator and reboot.',
+    docs: 'recovery.md#local-port-forwarder-failed',
+    link: 'https://github.com/docker/for-win/issues/9273',
+    examples: [
+      'Ports are not available: unable to list exposed ports: Get "http://unix/forwards/list": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+    ],
+    note: 'Before the image rules: its "context deadline exceeded" is the forwarder, not a registry.',
+  },
+  {
+    id: 'local.firewall-chain-missing',
+    title: "the engine's firewall chains are missing",
+    match: {
+      sources: ['engine', 'probe'],
+      patterns: [
+        /\bNo chain\/target\/match by that name\b/i,
+        /\bCouldn't load target `DOCKER[\w-]*'/i,
+        /\bCHAIN_ADD failed\b/i,
+        /\bCould not process rule: No such file or directory\b/i,
+      ],
+    },
+    repair: null,
+    remediation:
+      "The engine's iptables/nftables chains (DOCKER, DOCKER-ISOLATION…) are gone, usually because a firewall " +
+      '(firewalld, ufw, `iptables -F`) reloaded after the engine started. Restart the engine so it recreates them ' +
+      '(`sudo systemctl restart docker`), then re-run.',
+    docs: 'recovery.md#local-firewall-chain-missing',
+    examples: [
+      'driver failed programming external connectivity on endpoint bind (14e1a515): iptables failed: iptables --wait -t nat -A DOCKER -p tcp -d 0/0 --dport 10000 -j DNAT --to-destination 172.17.0.2:10000 ! -i docker0: iptables: No chain/target/match by that name.',
+    ],
+    note: 'A port in the message (`--dport`) does not make it a port conflict.',
+  },
+  {
+    id: 'local.container-ip-in-use',
+    title: 'container IP address in use',
+    match: {
+      sources: ['engine'],
+      // libnetwork's ipamapi.ErrIPAlreadyAllocated: the whole message, no host port in it.
+      patterns: [/^(?:Error response from daemon: )?Address already in use\.?$/i, /\bfailed to allocate (?:requested|gateway) address (?<detail>\S+): Address already in use\b/i],
+    },
+    repair: null,
+    remediation:
+      'A fixed container address (`ipv4_address` in the compose file) is already taken by another container on that ' +
+      'network, often one that got it dynamically after a restart. Remove the fixed address, or give the other ' +
+      'container one too (`docker network inspect <network>` shows who holds it).',
+    docs: 'recovery.md#local-container-ip-in-use',
+    link: 'https://github.com/docker/compose/issues/11899',
+    examples: ['Error response from daemon: Address already in use'],
+  },
+  {
+    id: 'local.address-pool-exhausted',
+    title: 'no free network address pool',
+    match: {
+      sources: ['engine'],
+      patterns: [/\bcould not find an available, non-overlapping IPv[46] address pool\b/i],
+    },
+    repair: null,
+    remediation:
+      "The engine has no free subnet for DevLake's network: its default address pools are used up by other networks " +
+      '(or overlap a VPN route). Remove networks you no longer need (`docker network prune`), disconnect the VPN, or ' +
+      'give the engine more pools (`default-address-pools` in /etc/docker/daemon.json), then re-run.',
+    docs: 'recovery.md#local-address-pool-exhausted',
+    link: 'https://docs.docker.com/reference/cli/dockerd/#default-address-pools',
+    examples: ['Error response from daemon: could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network'],
+  },
+  {
+    id: 'local.network-gone',
+    title: 'network of an existing container is gone',
+    match: {
+      sources: ['engine'],
+      patterns: [
+        /\bnetwork id "(?<network>[0-9a-f]{12,64})" not found\b/i,
+        /\bnetwork (?<network>[\w.-]+) not found\b/i,
+        /\bfailed to get network during CreateEndpoint\b/i,
+        /\badding interface \S+ to bridge \S+ failed: Device does not exist\b/i,
+      ],
+    },
+    repair: 'local.recreate-container',
+    remediation:
+      'A container of this deployment still points at a network that no longer exists[[ ({network})]] (the network was ' +
+      're-created, or the engine restarted mid-way). Recreate the containers: `docker compose up -d --force-recreate` in ' +
+      'the deploy directory; gh-devlake does that itself for containers it created.',
+    docs: 'recovery.md#local-network-gone',
+    link: 'https://github.com/docker/compose/issues/8539',
+    examples: ['Error response from daemon: network 7e00e96ef2ba724ba405ab263b23274909bd3c789de72f3081012fe69dbb391a not found'],
+    note: 'The repair recreates only containers labelled with this deployment\'s project (never anyone else\'s).',
+  },
+
   // ── The engine itself ──────────────────────────────────────────────────────
   {
     id: 'local.docker-unavailable',
@@ -188,7 +350,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
       patterns: [
         /connect EACCES (?<socket>\S+)/,
         /permission denied while trying to connect to the Docker daemon socket at (?<socket>\S+?):? /i,
-        /(?<socket>\/\/\.\/pipe\/docker_engine)\S*: Access is denied/i,
+        new RegExp(`(?<socket>${PIPE})\\S*: Access is denied`, 'i'),
       ],
     },
     repair: null,
@@ -214,7 +376,8 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
       patterns: [
         /connect (?:ENOENT|ECONNREFUSED) (?<socket>\S+)/,
         /Cannot connect to the Docker daemon at (?<socket>\S+?)\.? Is the docker daemon running/i,
-        /(?<socket>\/\/\.\/pipe\/docker_engine)/i,
+        /\bCannot connect to the Docker daemon\. Is (?:the docker daemon|'docker -d') running on this host\?/i,
+        new RegExp(`(?<socket>${PIPE})`, 'i'),
         /\bsocket hang up\b/i,
       ],
     },
@@ -223,9 +386,59 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     docs: 'recovery.md#local-docker-unavailable',
     examples: [
       'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      'Cannot connect to the Docker daemon. Is the docker daemon running on this host?',
       'open //./pipe/docker_engine: The system cannot find the file specified.',
+      'error during connect: Get "http://%2F%2F.%2Fpipe%2FdockerDesktopLinuxEngine/v1.51/version": open //./pipe/dockerDesktopLinuxEngine: The system cannot find the file specified.',
+      'open \\\\.\\pipe\\docker_engine_linux: The system cannot find the file specified.',
       'socket hang up',
     ],
+  },
+  {
+    id: 'local.docker-unavailable',
+    title: "Docker Desktop's engine not running",
+    match: {
+      sources: ['engine'],
+      // Desktop's API proxy answers 500 for every route while its VM is down; the docker CLI words it so.
+      patterns: [/\brequest returned (?:500 )?Internal Server Error for API route and version\b/i],
+    },
+    facts: { extract: [/for API route and version (?<socket>http:\/\/%2F\S+?)\/(?:v[\d.]+\/|_ping)/i] },
+    repair: null,
+    remediation:
+      "Docker Desktop's engine is not running: its API answers HTTP 500 for every request while its VM is down or " +
+      'starting. Restart Docker Desktop (Troubleshoot > Restart), wait until `docker info` answers, then re-run.',
+    docs: 'recovery.md#local-docker-unavailable',
+    examples: [
+      'request returned 500 Internal Server Error for API route and version http://%2F%2F.%2Fpipe%2FdockerDesktopLinuxEngine/v1.47/containers/json, check if the server supports the requested API version',
+    ],
+  },
+  {
+    id: 'local.docker-unavailable',
+    title: "Docker Desktop's engine not running",
+    match: { sources: ['engine'], operations: ['connect', 'ping'], statusCodes: [500, 502, 503] },
+    repair: null,
+    remediation:
+      'The Docker engine answered its health ping with an error (Docker Desktop does that while its VM is down or ' +
+      'starting). Restart Docker Desktop or the daemon, wait until `docker info` answers, then re-run.',
+    docs: 'recovery.md#local-docker-unavailable',
+    examples: ['Internal Server Error'],
+    note: 'Any 5xx answer to the ping: no engine worth the name is behind it.',
+  },
+
+  {
+    id: 'local.windows-containers',
+    title: 'engine in Windows-containers mode',
+    match: {
+      sources: ['engine'],
+      patterns: [/\bimage operating system "linux" cannot be used on this platform\b/i, /\bno matching manifest for windows\/[\w/.-]+ in the manifest list entries/i],
+    },
+    facts: { fromTarget: { fact: 'image', operations: ['pull'] } },
+    repair: null,
+    remediation:
+      'Docker Desktop runs Windows containers, and DevLake\'s images are Linux images. Switch to Linux containers ' +
+      '(right-click the Docker icon > "Switch to Linux containers…", or `& "$Env:ProgramFiles\\Docker\\Docker\\DockerCli.exe" -SwitchLinuxEngine`), then re-run.',
+    docs: 'recovery.md#local-windows-containers',
+    link: 'https://docs.docker.com/desktop/troubleshoot-and-support/faqs/windowsfaqs/',
+    examples: ['image operating system "linux" cannot be used on this platform'],
   },
 
   // ── Images ─────────────────────────────────────────────────────────────────
@@ -320,13 +533,41 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     ],
   },
 
+  {
+    id: 'local.out-of-memory',
+    title: 'out of memory',
+    match: {
+      sources: ['engine', 'health', 'probe'],
+      patterns: [
+        /\bcannot allocate memory\b/i,
+        /\bruntime: out of memory\b/i,
+        /\bOOMKilled\b/,
+        /(?<![\w.-])(?<service>[\w.-]{1,64}) exited with code 137\b/,
+      ],
+    },
+    repair: null,
+    remediation:
+      'The engine ran out of memory[[ ({service} was killed)]]: MySQL and DevLake need about 2 GB together. Give the ' +
+      'engine more memory (Docker Desktop: Settings > Resources > Memory), stop other containers, or add swap, then re-run.',
+    docs: 'recovery.md#local-out-of-memory',
+    examples: [
+      'OCI runtime create failed: container_linux.go:370: starting container process caused: process_linux.go:326: applying cgroup configuration for process caused: mkdir /sys/fs/cgroup/memory/docker/48f8: cannot allocate memory: unknown',
+      'mysql exited with code 137',
+    ],
+    note: 'Exit code 137 is SIGKILL, which the kernel\'s OOM killer sends.',
+  },
+
   // ── Containers and disk ────────────────────────────────────────────────────
   {
     id: 'local.container-name-conflict',
     title: 'container name in use',
     match: {
       sources: ['engine'],
-      patterns: [/\bcontainer name "\/?(?<name>[^"]+)" is already in use by (?:container )?"?(?<container>[0-9a-f]{6,64})/i],
+      patterns: [
+        /\bcontainer name "\/?(?<name>[^"]+)" is already in use by (?:container )?"?(?<container>[0-9a-f]{6,64})/i,
+        // The engine's wording before 2016 (moby/moby#9765, #25932).
+        /\bConflict, The name \/?(?<name>\S+) is already assigned to (?<container>\w+)/i,
+      ],
     },
     repair: null,
     remediation:
@@ -383,6 +624,96 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     docs: 'recovery.md#local-health-timeout',
     examples: ['Waiting for the backend: http://localhost:8080/ping did not become ready within 300 s (last: connect ECONNREFUSED 127.0.0.1:8080)'],
     note: 'Reported by our health wait with code `deadline`.',
+  },
+  {
+    id: 'local.release-rate-limited',
+    title: "GitHub's rate limit reached",
+    match: { sources: ['release'], codes: ['rate-limited'], patterns: [/\bwith the token that was sent\b/] },
+    repair: null,
+    remediation:
+      "GitHub's rate limit is used up even for the token gh-devlake sent (GITHUB_TOKEN or GH_TOKEN); the message says " +
+      'when it resets. Wait until then, or pass `--version vX.Y.Z` so no API call is needed. ' + OFFLINE_HINT,
+    docs: 'recovery.md#local-release-rate-limited',
+    link: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+    examples: ["https://api.github.com/repos/apache/incubator-devlake/releases/latest answered HTTP 403: GitHub's rate limit is used up (x-ratelimit-remaining: 0; it resets at 10:42 UTC), with the token that was sent"],
+  },
+  {
+    id: 'local.release-rate-limited',
+    title: "GitHub's rate limit reached",
+    match: { sources: ['release'], codes: ['rate-limited'] },
+    repair: null,
+    remediation:
+      "GitHub's limit for unauthenticated requests (60 an hour per address) is used up. Give gh-devlake a token: " +
+      '`GH_TOKEN=$(gh auth token) gh-devlake deploy local …` (or set GITHUB_TOKEN); it is sent to the GitHub API only ' +
+      'and never printed. Or pass `--version vX.Y.Z` so no API call is needed.',
+    docs: 'recovery.md#local-release-rate-limited',
+    link: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+    examples: ["https://api.github.com/repos/apache/incubator-devlake/releases/latest answered HTTP 403: GitHub's rate limit is used up (x-ratelimit-remaining: 0; it resets at 10:42 UTC), for unauthenticated requests from this address"],
+    note: 'Reported by our release download (code `rate-limited`): HTTP 403 or 429 with `x-ratelimit-remaining: 0`.',
+  },
+  {
+    id: 'local.release-offline',
+    title: 'no network: cannot resolve the release host',
+    match: { sources: ['release'], codes: ['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME'] },
+    facts: { extract: [HOST_OF_TARGET] },
+    repair: null,
+    remediation:
+      'gh-devlake could not resolve {host|the release host}: this machine has no network or no DNS. Check the ' +
+      'connection (behind a proxy, set HTTPS_PROXY; gh-devlake honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY). ' + OFFLINE_HINT,
+    docs: 'recovery.md#local-release-offline',
+    examples: ['cannot fetch https://api.github.com/repos/apache/incubator-devlake/releases/latest: getaddrinfo ENOTFOUND api.github.com'],
+  },
+  {
+    id: 'local.release-unreachable',
+    title: 'release host or proxy not reachable',
+    match: { sources: ['release'], codes: ['proxy-refused'] },
+    repair: null,
+    remediation:
+      'The proxy (HTTPS_PROXY/HTTP_PROXY) refused to connect gh-devlake to the release host; the message has its ' +
+      'answer (407 means it wants credentials: put them in the proxy URL, `http://user:pass@proxy:3128`). Add the ' +
+      'release host to NO_PROXY if it is reachable directly. ' + OFFLINE_HINT,
+    docs: 'recovery.md#local-release-unreachable',
+    examples: ['cannot fetch https://api.github.com/repos/apache/incubator-devlake/releases/latest: the proxy refused to connect to api.github.com (proxy answered HTTP 407)'],
+    note: 'Reported by our release download (code `proxy-refused`).',
+  },
+  {
+    id: 'local.release-unreachable',
+    title: 'release host or proxy not reachable',
+    match: { sources: ['release'], codes: ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'] },
+    facts: { extract: [HOST_OF_TARGET] },
+    repair: null,
+    remediation:
+      'The connection to {host|the release host} (or to the proxy in HTTPS_PROXY/HTTP_PROXY) was refused, reset ' +
+      'or timed out. Check the network, a firewall, and the proxy settings (gh-devlake honours HTTPS_PROXY, ' +
+      'HTTP_PROXY and NO_PROXY), then re-run. ' + OFFLINE_HINT,
+    docs: 'recovery.md#local-release-unreachable',
+    examples: ['cannot fetch https://github.com/apache/incubator-devlake/releases/download/v1.0.1/docker-compose.yml: connect ECONNREFUSED 140.82.121.4:443'],
+  },
+  {
+    id: 'local.release-tls',
+    title: 'TLS certificate of the release host not trusted',
+    match: {
+      sources: ['release'],
+      codes: [
+        'SELF_SIGNED_CERT_IN_CHAIN',
+        'DEPTH_ZERO_SELF_SIGNED_CERT',
+        'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+        'UNABLE_TO_GET_ISSUER_CERT',
+        'CERT_UNTRUSTED',
+        'CERT_HAS_EXPIRED',
+        'ERR_TLS_CERT_ALTNAME_INVALID',
+      ],
+    },
+    facts: { extract: [HOST_OF_TARGET] },
+    repair: null,
+    remediation:
+      'The certificate {host|the release host} presented is not trusted ({code}). Behind a TLS-inspecting corporate ' +
+      "proxy, give Node your company's root CA: `NODE_EXTRA_CA_CERTS=/path/to/corporate-ca.pem gh-devlake …`. Never " +
+      'turn certificate checks off. ' + OFFLINE_HINT,
+    docs: 'recovery.md#local-release-tls',
+    link: 'https://nodejs.org/api/cli.html#node_extra_ca_certsfile',
+    examples: ['cannot fetch https://api.github.com/repos/apache/incubator-devlake/releases/latest: self-signed certificate in certificate chain'],
   },
   {
     id: 'local.release-not-found',

@@ -55,12 +55,12 @@ afterAll(async () => {
 
 describe('httpGetText', () => {
   it('returns the body of a 200', async () => {
-    expect(await httpGetText(`${a.base}/file`, { timeoutMs: 5000 })).toEqual({ status: 200, url: `${a.base}/file`, text: 'name: devlake\n' });
+    expect(await httpGetText(`${a.base}/file`, { timeoutMs: 5000 })).toMatchObject({ status: 200, url: `${a.base}/file`, text: 'name: devlake\n' });
   });
 
   it('follows a relative redirect and says where the answer came from', async () => {
     const r = await httpGetText(`${a.base}/relative`, { timeoutMs: 5000 });
-    expect(r).toEqual({ status: 200, url: `${a.base}/file`, text: 'name: devlake\n' });
+    expect(r).toMatchObject({ status: 200, url: `${a.base}/file`, text: 'name: devlake\n' });
   });
 
   it('keeps the Authorization header on its origin and drops it across a redirect to another', async () => {
@@ -77,7 +77,7 @@ describe('httpGetText', () => {
   });
 
   it('returns other statuses without a body, for the caller to word', async () => {
-    expect(await httpGetText(`${a.base}/missing`, { timeoutMs: 5000 })).toEqual({ status: 404, url: `${a.base}/missing`, text: '' });
+    expect(await httpGetText(`${a.base}/missing`, { timeoutMs: 5000 })).toMatchObject({ status: 404, url: `${a.base}/missing`, text: '' });
   });
 
   it('refuses a body over maxBytes', async () => {

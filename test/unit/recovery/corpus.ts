@@ -88,3 +88,29 @@ export function thrownOf(e: AzureEntry): unknown {
 }
 
 export const PORT_CLASSES: readonly ClassId[] = ['local.port-conflict', 'local.mysql-port-conflict'];
+
+// ── The real-world corpora: verbatim messages users met, each with its source ─────────────────
+
+export interface RealLocal {
+  /** Where the message was met: an issue, a pull request, or an upstream file. */
+  source: string;
+  classId: ClassId;
+  title?: string;
+  failure: DeployFailure;
+  facts?: Record<string, FactValue>;
+  note?: string;
+}
+
+export interface RealNegative {
+  source: string;
+  failure: DeployFailure;
+  /** What it is, when we know (it is never a port conflict). */
+  classId?: ClassId;
+  note?: string;
+}
+
+export type RealAzure = AzureEntry & { source: string };
+
+export const realLocal = (): RealLocal[] => load<RealLocal>('real-local.json');
+export const realNegative = (): RealNegative[] => load<RealNegative>('real-negative.json');
+export const realAzure = (): RealAzure[] => load<RealAzure>('real-azure.json');
