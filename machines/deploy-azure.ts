@@ -32,6 +32,8 @@ import { azureRepairAllowed } from './guards.js';
 export interface DeployAzureInput {
   /** An interactive terminal, not CI: the login repair may prompt. */
   interactive: boolean;
+  /** The credential kind of the run (the sign-in repairs apply to the az chain only). */
+  credential?: 'cli' | 'environment' | 'managed-identity';
   /** The Key Vault name this deployment derives for its resource group (the only one it may purge). */
   keyVaultName: string;
   /** The MySQL server name this deployment derives (the only one it may start). */
@@ -187,6 +189,8 @@ export const deployAzureMachine = setup({
         input: ({ context }) => context.failure!,
         onDone: [
           { guard: { type: 'repairAllowed', params: { repair: 'azure.login' } }, target: 'login', actions: ['recordClassification', 'reportDetected'] },
+          // Without az: device-code sign-in, in the same one login slot (the repair actor picks by the class).
+          { guard: { type: 'repairAllowed', params: { repair: 'azure.device-code' } }, target: 'login', actions: ['recordClassification', 'reportDetected'] },
           { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
         ],
         onError: { target: 'failed' },

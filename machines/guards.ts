@@ -38,6 +38,11 @@ export function localDeclineReason(c: Pick<Classification, 'repair' | 'facts'>, 
 export interface AzureGuardInput {
   /** An interactive terminal, not CI: the login repair may prompt. */
   interactive: boolean;
+  /**
+   * The credential the run signs in with (GH_DEVLAKE_AZURE_AUTH): the sign-in repairs help only the
+   * az chain; for a service principal or a managed identity a login of another kind would not be used.
+   */
+  credential?: 'cli' | 'environment' | 'managed-identity';
   keyVaultName: string;
   mysqlName: string;
 }
@@ -50,7 +55,8 @@ export function azureRepairAllowed(c: Pick<Classification, 'repair' | 'facts' | 
   const name = typeof c.facts.name === 'string' ? c.facts.name : c.failure.target;
   switch (repair) {
     case 'azure.login':
-      return input.interactive;
+    case 'azure.device-code':
+      return input.interactive && (input.credential ?? 'cli') === 'cli';
     case 'azure.purge-vault':
       return c.classId === 'azure.keyvault-soft-deleted' && (name === undefined || name === input.keyVaultName);
     case 'azure.start-mysql':

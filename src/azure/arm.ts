@@ -7,6 +7,8 @@ import type { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { clientOptionsOf, type AzureContext } from './context.js';
 import type { ArmTemplate } from './template.js';
+import { DeployError } from '../recovery/deploy-error.js';
+import { signInFailure } from './sign-in.js';
 
 export interface ArmClients {
   resources: ResourceManagementClient;
@@ -44,10 +46,21 @@ export function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 404;
 }
 
-/** Ask the credential for an ARM token: the sign-in check. */
+/**
+ * Ask the credential for an ARM token: the sign-in check. A failure comes back as a DeployError
+ * that says which credential failed and why (src/azure/sign-in.ts), so the repair fits it.
+ */
 export async function checkToken(ctx: AzureContext, signal?: AbortSignal): Promise<void> {
-  const token = await ctx.credential.getToken(`${ctx.endpoint}/.default`, signal ? { abortSignal: signal } : {});
-  if (!token) throw Object.assign(new Error('the credential returned no token'), { name: 'CredentialUnavailableError' });
+  let token;
+  try {
+    // enableCae as the SDK clients' pipelines ask: a device-code credential keeps one token cache per
+    // CAE setting, and a check without it would make the user sign in a second time.
+    token = await ctx.credential.getToken(`${ctx.endpoint}/.default`, { enableCae: true, ...(signal ? { abortSignal: signal } : {}) });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new DeployError(signInFailure(err), { cause: err });
+  }
+  if (!token) throw new DeployError(signInFailure(Object.assign(new Error('the credential returned no token'), { name: 'CredentialUnavailableError' })));
 }
 
 export async function ensureResourceGroup(arm: ArmClients, name: string, location: string): Promise<{ created: boolean; location: string }> {

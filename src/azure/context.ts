@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import { labelCredential } from './sign-in.js';
 
 export type { TokenCredential };
 
@@ -29,8 +30,23 @@ export interface AzureContext {
   clientOptions: AzureClientOptions;
   /** Polling interval for long-running operations; the SDK's default (and Retry-After) when unset. */
   pollIntervalMs?: number;
-  /** How the default subscription is found when none is given (tests inject one). */
-  defaultSubscription?: () => Promise<string | undefined>;
+  /**
+   * Which credential signs in: the user's choice (GH_DEVLAKE_AZURE_AUTH), or 'device-code' once
+   * the device-code repair replaced it. The sign-in repairs and the subscription choice read it.
+   */
+  credentialKind?: CredentialKind | 'device-code';
+  /** Options of the credentials gh-devlake creates itself (device code): authority host, TLS. */
+  identityOptions?: IdentityOptions;
+}
+
+/** What a device-code credential is built with (tests: a fake identity platform on loopback). */
+export interface IdentityOptions {
+  /** Microsoft Entra authority host; @azure/identity reads AZURE_AUTHORITY_HOST when unset. */
+  authorityHost?: string;
+  tenantId?: string;
+  /** Skip the instance metadata lookup at login.microsoftonline.com (an authority host of your own). */
+  disableInstanceDiscovery?: boolean;
+  tlsOptions?: AzureClientOptions['tlsOptions'];
 }
 
 export interface AzureContextRequest {
@@ -50,26 +66,34 @@ export function credentialKind(env: NodeJS.ProcessEnv): CredentialKind {
   return 'cli';
 }
 
+/** The credential of a kind; each one labelled, so a failure says which credential failed (sign-in.ts). */
 export async function createCredential(kind: CredentialKind): Promise<TokenCredential> {
   const identity = await import('@azure/identity');
-  if (kind === 'environment') return new identity.EnvironmentCredential();
-  if (kind === 'managed-identity') return new identity.ManagedIdentityCredential();
-  return new identity.ChainedTokenCredential(new identity.AzureCliCredential(), new identity.AzureDeveloperCliCredential());
+  if (kind === 'environment') return labelCredential('EnvironmentCredential', new identity.EnvironmentCredential());
+  if (kind === 'managed-identity') return labelCredential('ManagedIdentityCredential', new identity.ManagedIdentityCredential());
+  return new identity.ChainedTokenCredential(
+    labelCredential('AzureCliCredential', new identity.AzureCliCredential()),
+    labelCredential('AzureDeveloperCliCredential', new identity.AzureDeveloperCliCredential()),
+  );
 }
 
 /** The product's context: the default credential chain against the public cloud. */
 export const defaultAzureContext: AzureContextFactory = async ({ subscription, env }) => {
   const subscriptionId = subscription ?? (env.AZURE_SUBSCRIPTION_ID || undefined);
+  const kind = credentialKind(env);
   return {
-    credential: await createCredential(credentialKind(env)),
+    credential: await createCredential(kind),
     endpoint: PUBLIC_ARM_ENDPOINT,
     ...(subscriptionId ? { subscriptionId } : {}),
     clientOptions: {},
-    defaultSubscription: () => azCliDefaultSubscription(env),
+    credentialKind: kind,
   };
 };
 
-/** The az CLI's default subscription, read from its profile file (no `az` process). */
+/**
+ * The az CLI's default subscription, read from its profile file (no `az` process). Only a
+ * tie-breaker between subscriptions the SDK listed (src/azure/subscriptions.ts), never the source.
+ */
 export async function azCliDefaultSubscription(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const dir = env.AZURE_CONFIG_DIR || path.join(os.homedir(), '.azure');
   let text: string;

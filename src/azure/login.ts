@@ -1,17 +1,24 @@
-// The login repair: `az login` (the one child process gh-devlake may start, argv array, no shell),
-// or @azure/identity's device-code flow when `az` is not installed. Only on an interactive
-// terminal outside CI; the machine's guard decides, this module only does it.
+// The sign-in repairs. `azure.login`: `az login` (the one child process gh-devlake may start,
+// argv array, no shell), with `--scope`/`--tenant` when az asked for them (MFA, a claims
+// challenge). `azure.device-code`: @azure/identity's DeviceCodeCredential, no az needed — the
+// identity platform's device authorization grant. Only on an interactive terminal outside CI;
+// the machine's guard decides, this module only does it.
 
 import { spawn } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { TokenCredential } from './context.js';
+import type { IdentityOptions, TokenCredential } from './context.js';
+import { labelCredential } from './sign-in.js';
+import type { Facts } from '../recovery/types.js';
+import { RepairDeclinedError } from '../recovery/deploy-error.js';
 
 export interface LoginResult {
   method: 'az' | 'device-code';
   /** A credential to use from now on (device code); absent: the default chain sees the new login. */
   credential?: TokenCredential;
+  /** The command that ran (`az login --scope …`), for the report. */
+  command?: string;
 }
 
 export interface LoginIo {
@@ -19,6 +26,11 @@ export interface LoginIo {
   note: (text: string) => void;
   endpoint: string;
   signal?: AbortSignal;
+  /** Which sign-in the classification asked for (default 'az': `az login`, device code without az). */
+  method?: 'az' | 'device-code';
+  /** Arguments after `az` (default: ['login']). */
+  azArgs?: readonly string[];
+  identityOptions?: IdentityOptions;
 }
 
 export type LoginFn = (io: LoginIo) => Promise<LoginResult>;
@@ -49,29 +61,60 @@ export async function findOnPath(name: string, env: NodeJS.ProcessEnv): Promise<
   return undefined;
 }
 
-/** Run `az login` attached to the terminal; resolve when it exits 0. */
-export function runAzLogin(azPath: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+/**
+ * `az login` with what the classification found: `--scope` (only an https scope, as az printed
+ * it for MFA / Conditional Access) and `--tenant`. Never text from the error as a command line.
+ */
+export function azLoginArgs(facts: Facts): string[] {
+  const args = ['login'];
+  if (typeof facts.scope === 'string' && /^https:\/\/[\w.-]+(?::\d+)?\/[\w./-]*$/.test(facts.scope)) args.push('--scope', facts.scope);
+  if (typeof facts.tenant === 'string' && /^[\w.-]+$/.test(facts.tenant)) args.push('--tenant', facts.tenant);
+  return args;
+}
+
+/** Run `az <args>` attached to the terminal; resolve when it exits 0. */
+export function runAzLogin(azPath: string, env: NodeJS.ProcessEnv, signal?: AbortSignal, args: readonly string[] = ['login']): Promise<void> {
+  const command = ['az', ...args].join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(azPath, ['login'], { stdio: 'inherit', env, shell: false, ...(signal ? { signal } : {}) });
+    const child = spawn(azPath, [...args], { stdio: 'inherit', env, shell: false, ...(signal ? { signal } : {}) });
     child.once('error', reject);
     child.once('exit', (code, sig) => {
       if (code === 0) resolve();
-      else reject(new Error(`\`${LOGIN_COMMAND}\` exited with ${sig ?? `code ${String(code)}`}`));
+      else reject(new Error(`\`${command}\` exited with ${sig ?? `code ${String(code)}`}`));
     });
   });
 }
 
-/** The product's login: `az login` when az is on PATH, else the device-code flow. */
+/**
+ * Device-code sign-in (@azure/identity DeviceCodeCredential): prints the code and the page to
+ * enter it on, waits for the user (the identity platform's own expiry bounds it), and returns the
+ * credential, which answers silently from its cache from then on.
+ */
+export async function deviceCodeLogin(io: LoginIo): Promise<LoginResult> {
+  const { DeviceCodeCredential } = await import('@azure/identity');
+  const o = io.identityOptions ?? {};
+  const credential = new DeviceCodeCredential({
+    ...(o.authorityHost ? { authorityHost: o.authorityHost } : {}),
+    ...(o.tenantId ? { tenantId: o.tenantId } : {}),
+    ...(o.disableInstanceDiscovery ? { disableInstanceDiscovery: true } : {}),
+    ...(o.tlsOptions ? { tlsOptions: o.tlsOptions } : {}),
+    userPromptCallback: (info) => io.note(info.message),
+  });
+  // enableCae: the SDK clients' pipelines ask with it, and MSAL keeps a separate cache per setting.
+  await credential.getToken(`${io.endpoint}/.default`, { enableCae: true, ...(io.signal ? { abortSignal: io.signal } : {}) });
+  return { method: 'device-code', credential: labelCredential('DeviceCodeCredential', credential) };
+}
+
+/** The product's login: what the class asked for; `az login` needs az on PATH, else device code. */
 export const defaultLogin: LoginFn = async (io) => {
+  if (io.method === 'device-code') return deviceCodeLogin(io);
   const az = await findOnPath('az', io.env);
   if (az) {
-    await runAzLogin(az, io.env, io.signal);
-    return { method: 'az' };
+    const args = io.azArgs ?? ['login'];
+    await runAzLogin(az, io.env, io.signal, args);
+    return { method: 'az', command: ['az', ...args].join(' ') };
   }
-  const { DeviceCodeCredential } = await import('@azure/identity');
-  const credential = new DeviceCodeCredential({ userPromptCallback: (info) => io.note(info.message) });
-  await credential.getToken(`${io.endpoint}/.default`, io.signal ? { abortSignal: io.signal } : {});
-  return { method: 'device-code', credential };
+  return deviceCodeLogin(io);
 };
 
 /** Ask a yes/no question on the terminal (default yes). */
@@ -83,4 +126,42 @@ export async function confirmOnTerminal(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+export interface SignInRepairIo {
+  /** The class's repair and facts (scope, tenant). */
+  repair: 'azure.login' | 'azure.device-code';
+  facts: Facts;
+  /** --yes: do not ask first. */
+  yes: boolean;
+  confirm: (question: string) => Promise<boolean>;
+  login: LoginFn;
+  io: Omit<LoginIo, 'method' | 'azArgs'>;
+}
+
+/**
+ * The `azure.login` / `azure.device-code` repair: ask (unless --yes), sign in the way the class
+ * says, and describe it for the `Repair:` line. Declining throws RepairDeclinedError.
+ */
+export async function signInRepair(r: SignInRepairIo): Promise<{ description: string; credential?: TokenCredential }> {
+  const deviceCode = r.repair === 'azure.device-code';
+  const args = azLoginArgs(r.facts);
+  const command = ['az', ...args].join(' ');
+  if (!r.yes) {
+    const ok = await r.confirm(deviceCode ? 'Not signed in to Azure, and az is not installed. Sign in now with a device code?' : `Not signed in to Azure. Sign in now with \`${command}\`?`);
+    if (!ok) {
+      throw new RepairDeclinedError(
+        deviceCode ? 'you chose not to sign in now; install az and run `az login` (or set GH_DEVLAKE_AZURE_AUTH=environment), then run this command again' : `you chose not to sign in now; run \`${command}\`, then run this command again`,
+      );
+    }
+  }
+  r.io.note(deviceCode ? 'Signing in to Azure with a device code…' : `Signing in to Azure (\`${command}\`)…`);
+  const result = await r.login({ ...r.io, method: deviceCode ? 'device-code' : 'az', azArgs: args });
+  const description =
+    result.method === 'az'
+      ? `signed in with \`${result.command ?? command}\``
+      : deviceCode
+        ? 'signed in with a device code (az is not installed)'
+        : 'signed in with a device code (az is not on PATH)';
+  return { description, ...(result.credential ? { credential: result.credential } : {}) };
 }

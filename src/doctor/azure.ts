@@ -5,6 +5,7 @@
 // would produce, classified by the one taxonomy; the deploy machine's guard decides "automatic".
 // Only reads. This module is imported only with --azure; @azure modules load inside src/azure.
 
+import { findSubscription } from '../azure/subscriptions.js';
 import { checkToken, deletedVault, isNotFound, mysqlState, openArm, unregisteredProviders, type ArmClients, type DeletedVaultInfo } from '../azure/arm.js';
 import { credentialKind, defaultAzureContext, type AzureContext, type AzureContextFactory, type TokenCredential } from '../azure/context.js';
 import { isInteractive } from '../azure/login.js';
@@ -306,7 +307,7 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
   const checks: CheckResult[] = [];
   const skipped: DoctorReport['skipped'] = [];
   const names = azureNames(opts.baseName ?? 'devlake', opts.resourceGroup);
-  const guard: AzureGuardInput = { interactive: deps.interactive ?? isInteractive(env), keyVaultName: names.keyVault, mysqlName: names.mysql };
+  const guard: AzureGuardInput = { interactive: deps.interactive ?? isInteractive(env), credential: credentialKind(env), keyVaultName: names.keyVault, mysqlName: names.mysql };
   const rg = opts.resourceGroup;
   let location = opts.location;
 
@@ -336,8 +337,9 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
   let subscriptionId = ctx.subscriptionId;
   let from = opts.subscription ? '--subscription' : subscriptionId ? 'AZURE_SUBSCRIPTION_ID' : '';
   if (!subscriptionId) {
-    subscriptionId = (await ctx.defaultSubscription?.().catch(() => undefined)) ?? undefined;
-    from = "the az CLI's default";
+    const pick = await findSubscription(ctx, env).catch(() => undefined);
+    subscriptionId = pick?.subscriptionId;
+    from = pick?.reason ?? 'the subscriptions list';
   }
   if (!subscriptionId) {
     const c = classifyFinding(noSubscriptionFailure());

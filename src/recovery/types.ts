@@ -76,6 +76,8 @@ export const AZURE_CLASS_IDS = [
   'azure.image-inaccessible',
   'azure.credential-rejected',
   'azure.cli-missing',
+  'azure.sign-in-blocked',
+  'azure.credential-unavailable',
 ] as const;
 
 export type ClassId = (typeof LOCAL_CLASS_IDS)[number] | (typeof AZURE_CLASS_IDS)[number] | 'unknown';
@@ -86,6 +88,7 @@ export const REPAIR_IDS = [
   'local.unpublish-mysql',
   'local.recreate-container',
   'azure.login',
+  'azure.device-code',
   'azure.start-mysql',
   'azure.purge-vault',
   'azure.register-provider',

@@ -9,6 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { testCerts } from './certs.js';
+import { addSubscriptionRoutes, type FakeSubscription } from './subscriptions.js';
+import { addRegistryRoutes, type FakeRegistrySetup, type FakeRegistryState } from './registries.js';
 
 export interface ArmErrorBody {
   code: string;
@@ -57,6 +59,10 @@ export interface FakeArmSetup {
   backend?: Partial<BackendPlan>;
   /** Polls of an async operation that answer InProgress before its end. */
   lroPolls?: number;
+  /** What GET /subscriptions lists (default: the one subscription, Enabled). */
+  subscriptions?: FakeSubscription[];
+  /** The container registry's login server and admin credentials (a real registry on loopback). */
+  registry?: FakeRegistrySetup;
 }
 
 export interface RecordedRequest {
@@ -100,6 +106,7 @@ export interface FakeArm {
     deployments: Map<string, Deployment>;
     deployPuts: number;
     migrationTriggers: number;
+    acr: FakeRegistryState;
   };
   /** Requests whose method and path match. */
   calls(method: string, pathPattern: RegExp): RecordedRequest[];
@@ -179,6 +186,7 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
     deployments: new Map(),
     deployPuts: 0,
     migrationTriggers: 0,
+    acr: { registries: new Map(), credentialLists: 0 },
   };
   const registering = new Map<string, number>();
   const ops = new Map<string, AsyncOp>();
@@ -455,6 +463,11 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
   };
   route('GET', `${DEPLOY}/operations`, listOperations);
   route('GET', `${RG}/deployments/([^/]+)/operations`, listOperations);
+
+  // ── Route families in their own modules (subscriptions, container registries) ─
+  const kit = { subscriptionId, SUB, RG, route, json, armError, startOp, opUrl, resourceGroupLocation: (n: string) => state.resourceGroups.get(n)?.location };
+  addSubscriptionRoutes(kit, setup.subscriptions ?? [{ id: subscriptionId, name: 'Fake subscription', state: 'Enabled' }], () => base);
+  addRegistryRoutes(kit, setup.registry, state.acr);
 
   // ── Generic delete by resource id (cleanup --keep-resource-group) ──────────
   route('DELETE', `${RG}/providers/([^/]+/[^/]+)/([^/]+)`, (_q, res, m) => {

@@ -19,7 +19,7 @@ const VAULT_NAME: readonly RegExp[] = [
 
 const LOGIN_REMEDIATION =
   'You are not signed in to Azure, or the sign-in expired. Run `az login[[ --tenant {tenant}]]` and re-run ' +
-  '(gh-devlake can start that login for you).';
+  '(gh-devlake can start that login for you; without az it offers a device-code sign-in).';
 
 const SOFT_DELETED_REMEDIATION =
   'Key Vault {name|(the DevLake vault)} is soft-deleted and still holds its name. Purge it ' +
@@ -40,8 +40,89 @@ const MIGRATION_REMEDIATION =
   "DevLake's backend answers 428 while its database migration waits or runs. Wait for it to finish, or start it by " +
   'hand with `GET <backend-url>/proceed-db-migration`, then re-run once `/ping` answers 200.';
 
+const SCOPE_FACT = /--scope\s+(?<scope>https:\/\/[\w.-]+(?::\d+)?\/[\w./-]*)/i;
+const TENANT_FACT = /--tenant\s+["']?(?<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[\w-]+(?:\.[\w-]+)+)/i;
+const AADSTS_FACT = /\b(?<aadsts>AADSTS\d{5,6})\b/;
+
 export const AZURE_RULES: readonly TaxonomyRule[] = [
-  // ── Sign-in ────────────────────────────────────────────────────────────────
+  // ── Sign-in: the code says which credential failed and why (src/azure/sign-in.ts) ──
+  {
+    id: 'azure.auth-missing',
+    title: 'not signed in to Azure',
+    match: { sources: ['auth'], codes: ['AzureCliNotSignedIn'] },
+    facts: { extract: [TENANT_FACT] },
+    repair: 'azure.login',
+    remediation: LOGIN_REMEDIATION,
+    docs: 'recovery.md#azure-auth-missing',
+    examples: ["AzureCliCredential: Please run 'az login' from a command prompt to authenticate before using this credential."],
+    note: 'Code `AzureCliNotSignedIn`: AzureCliCredential failed with az present (src/azure/sign-in.ts).',
+  },
+  {
+    id: 'azure.auth-missing',
+    title: 'Azure asks for multi-factor authentication',
+    match: { sources: ['auth'], codes: ['AzureCliInteractionRequired'] },
+    facts: { extract: [SCOPE_FACT, TENANT_FACT, AADSTS_FACT] },
+    repair: 'azure.login',
+    remediation:
+      'Your tenant asks for multi-factor authentication (or another interactive check) before it issues an Azure ' +
+      'Resource Manager token[[ ({aadsts})]]. Run `az login --scope {scope|https://management.core.windows.net//.default}' +
+      '[[ --tenant {tenant}]]` and re-run (gh-devlake can start that login for you).',
+    docs: 'recovery.md#azure-auth-missing',
+    // Azure/azure-cli#21519: what `az account get-access-token` prints when MFA is required.
+    examples: [
+      "AzureCliCredential: ERROR: AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '797f4846-ba00-4fd7-ba43-dac1f8f63013'. To re-authenticate, please run: az login --scope https://management.core.windows.net//.default",
+    ],
+    note: 'Code `AzureCliInteractionRequired`: AzureCliCredential reports this as "unavailable" too; the repair runs `az login --scope`.',
+  },
+  {
+    id: 'azure.auth-missing',
+    title: 'az is not installed',
+    match: { sources: ['auth'], codes: ['AzureCliNotInstalled'] },
+    repair: 'azure.device-code',
+    remediation:
+      'The Azure CLI (az) is not installed, so there is no az sign-in to use. Sign in with a device code ' +
+      '(gh-devlake offers it on a terminal), install az (https://aka.ms/azure-cli) and run `az login`, or set ' +
+      'GH_DEVLAKE_AZURE_AUTH=environment with AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.',
+    docs: 'recovery.md#azure-auth-missing',
+    examples: [
+      "AzureCliCredential: Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+    ],
+    note: 'Code `AzureCliNotInstalled`: the repair is device-code sign-in (@azure/identity DeviceCodeCredential), never `az login`.',
+  },
+  {
+    id: 'azure.sign-in-blocked',
+    title: 'sign-in blocked by Conditional Access',
+    match: { sources: ['auth', 'azure'], codes: ['SignInBlockedByPolicy'] },
+    facts: { extract: [AADSTS_FACT] },
+    repair: null,
+    remediation:
+      'Microsoft Entra ID refused the token[[ ({aadsts})]]: a Conditional Access policy (or your administrator) blocks ' +
+      'this sign-in from here — signing in again does not change that. Sign in from a compliant device or network, or ' +
+      'ask your administrator which policy applies.',
+    docs: 'recovery.md#azure-sign-in-blocked',
+    examples: [
+      'AzureCliCredential: ERROR: AADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+    ],
+    note: 'Code `SignInBlockedByPolicy`: AADSTS 53000, 53001, 53003, 530003, 530033, 50053, 50057.',
+  },
+  {
+    id: 'azure.credential-unavailable',
+    title: 'the configured Azure credential is not usable',
+    match: { sources: ['auth'], codes: ['EnvironmentCredentialUnavailable', 'ManagedIdentityUnavailable', 'CredentialRejected'] },
+    facts: { extract: [AADSTS_FACT], fromTarget: { fact: 'credential' } },
+    repair: null,
+    remediation:
+      '{credential|The credential} that GH_DEVLAKE_AZURE_AUTH selects could not sign in[[ ({aadsts})]]. For ' +
+      '`environment` set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) ' +
+      'and check them; for `managed-identity` run on an Azure host with an identity assigned (AZURE_CLIENT_ID for a ' +
+      "user-assigned one). `az login` does not help here: gh-devlake uses the credential you chose; unset " +
+      'GH_DEVLAKE_AZURE_AUTH to use your az sign-in instead.',
+    docs: 'recovery.md#azure-credential-unavailable',
+    examples: [
+      'EnvironmentCredential: EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.',
+    ],
+    note: 'No automatic repair: the user chose this credential (a login of another kind would not be used).',
+  },
   {
     id: 'azure.cli-missing',
     title: 'Azure CLI not installed',

@@ -62,6 +62,8 @@ export const CLASS_TITLES: Readonly<Record<Exclude<ClassId, 'unknown'>, string>>
   'azure.image-inaccessible': 'container image not accessible',
   'azure.credential-rejected': 'Azure credential rejected',
   'azure.cli-missing': 'Azure CLI not installed',
+  'azure.sign-in-blocked': 'sign-in blocked by Conditional Access',
+  'azure.credential-unavailable': 'the configured Azure credential is not usable',
 };
 
 /** What every failure that matches no rule gets. */
@@ -120,6 +122,9 @@ export const KNOWN_FACTS = [
   'limit',
   'detail',
   'innerErrors',
+  // sign-in
+  'aadsts',
+  'credential',
 ] as const;
 export type KnownFact = (typeof KNOWN_FACTS)[number];
 

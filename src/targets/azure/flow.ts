@@ -42,7 +42,8 @@ import {
   type ArmClients,
 } from '../../azure/arm.js';
 import { triggerMigration, waitForBackend, waitForMigration } from '../../azure/backend.js';
-import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, type LoginFn } from '../../azure/login.js';
+import { findSubscription } from '../../azure/subscriptions.js';
+import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, signInRepair, type LoginFn } from '../../azure/login.js';
 import { sleep } from '../../util/sleep.js';
 
 /** Resource providers an official-images deployment needs. */
@@ -163,14 +164,20 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
 
   const getArm = async (): Promise<ArmClients> => {
     if (arm) return arm;
-    if (!subscriptionId) subscriptionId = (await ctx.defaultSubscription?.()) ?? undefined;
     if (!subscriptionId) {
-      throw new DeployError({
-        source: 'azure',
-        code: 'SubscriptionNotFound',
-        operation: 'subscription.resolve',
-        message: 'no Azure subscription selected: pass --subscription <id>, set AZURE_SUBSCRIPTION_ID, or run `az account set --subscription <id>`',
+      const pick = await findSubscription(ctx, opts.env, signal).catch((err: unknown) => {
+        throw new DeployError(azureFailure(err, 'subscriptions.list'), { cause: err });
       });
+      subscriptionId = pick.subscriptionId;
+      if (subscriptionId) out.note(`Using subscription ${subscriptionId}: ${pick.reason}.`);
+      else {
+        throw new DeployError({
+          source: 'azure',
+          code: 'SubscriptionNotFound',
+          operation: 'subscription.resolve',
+          message: `no Azure subscription selected (${pick.reason}): pass --subscription <id> or set AZURE_SUBSCRIPTION_ID`,
+        });
+      }
     }
     arm = await openArm(ctx, subscriptionId);
     return arm;
@@ -292,18 +299,16 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     const c = input.classification;
     repairStage = input.stage;
     switch (c.repair) {
-      case 'azure.login': {
-        if (!opts.yes) {
-          const ok = await confirm(`Not signed in to Azure. Sign in now with \`${LOGIN_COMMAND}\`?`);
-          if (!ok) throw new RepairDeclinedError(`you chose not to sign in now; run \`${LOGIN_COMMAND}\`, then run this command again`);
-        }
-        out.note(`Signing in to Azure (\`${LOGIN_COMMAND}\`)…`);
-        const result = await login({ env: opts.env, note: (s) => out.note(s), endpoint: ctx.endpoint, ...(signal ? { signal } : {}) });
+      case 'azure.login':
+      case 'azure.device-code': {
+        const io = { env: opts.env, note: (s: string) => out.note(s), endpoint: ctx.endpoint, ...(signal ? { signal } : {}), ...(ctx.identityOptions ? { identityOptions: ctx.identityOptions } : {}) };
+        const result = await signInRepair({ repair: c.repair, facts: c.facts, yes: opts.yes, confirm, login, io });
         if (result.credential) {
           ctx.credential = result.credential;
+          ctx.credentialKind = 'device-code';
           arm = undefined;
         }
-        return { repair: 'azure.login', description: result.method === 'az' ? `signed in with \`${LOGIN_COMMAND}\`` : 'signed in with the device-code flow (az is not installed)' };
+        return { repair: c.repair, description: result.description };
       }
       case 'azure.register-provider': {
         const a = await getArm();
@@ -507,6 +512,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     if (repairStage === 'deploy') return `deploying again (${names.deployment}, attempt 2 of 2)`;
     switch (r) {
       case 'azure.login':
+      case 'azure.device-code':
         return 'checking the Azure sign-in again';
       case 'azure.register-provider':
         return 'checking the provider registration again';
@@ -532,7 +538,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     let text: string;
     if (typeof output === 'string') text = output;
     else if (repairStage === 'deploy') text = 'the deployment succeeded';
-    else if (r === 'azure.login') text = 'signed in to Azure';
+    else if (r === 'azure.login' || r === 'azure.device-code') text = 'signed in to Azure';
     else if (r === 'azure.wait-migration') text = 'the migration is done';
     else text = 'the step succeeded';
     open.outcome = 'recovered';
@@ -544,7 +550,11 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     if (context.repairDeclined) return clean(context.repairDeclined);
     if (c.repair === null) return 'no automatic repair for this failure';
     if (context.applied.includes(c.repair)) return `the ${c.repair} repair was already applied on this run`;
+    if ((c.repair === 'azure.login' || c.repair === 'azure.device-code') && kind !== 'cli') {
+      return `the run signs in with GH_DEVLAKE_AZURE_AUTH=${kind}; a login of another kind would not be used`;
+    }
     if (c.repair === 'azure.login') return `no interactive terminal (or CI=true), so gh-devlake does not start a login; run \`${LOGIN_COMMAND}\`, then run this command again`;
+    if (c.repair === 'azure.device-code') return 'no interactive terminal (or CI=true), so gh-devlake does not start a device-code sign-in; install az and run `az login` (or set GH_DEVLAKE_AZURE_AUTH=environment), then run this command again';
     if (c.repair === 'azure.purge-vault') {
       const name = typeof c.facts.name === 'string' ? c.facts.name : c.failure.target;
       return `vault ${name ?? '(unnamed)'} is not ${names.keyVault}, the one this deployment derives for resource group ${opts.resourceGroup}; gh-devlake purges only its own`;
@@ -602,7 +612,8 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     },
   });
 
-  const input: DeployAzureInput = { interactive, keyVaultName: names.keyVault, mysqlName: names.mysql };
+  const kind = ctx.credentialKind === 'device-code' ? 'cli' : (ctx.credentialKind ?? 'cli');
+  const input: DeployAzureInput = { interactive, credential: kind, keyVaultName: names.keyVault, mysqlName: names.mysql };
   const actorOptions: { input: DeployAzureInput; inspect?: unknown } = { input };
   opts.inspect?.(actorOptions);
   const actor = createActor(machine, actorOptions as { input: DeployAzureInput });

@@ -21,9 +21,10 @@ export interface Representative {
 /**
  * Classes whose rules differ in facts a guard reads: these get one failure per rule, the rest one
  * per class. The port-conflict refinements: default bundle (has `role`), alternate bundle, and any
- * other port (no `role`); deploy-local's `repairAllowed` reads `role`.
+ * other port (no `role`); deploy-local's `repairAllowed` reads `role`. The sign-in rules name
+ * different repairs (`az login`, device code) by which credential failed.
  */
-export const PER_RULE_CLASSES: readonly ClassId[] = ['local.port-conflict'];
+export const PER_RULE_CLASSES: readonly ClassId[] = ['local.port-conflict', 'azure.auth-missing'];
 
 /**
  * One failure per taxonomy class of the domain (per rule for PER_RULE_CLASSES), plus one that
