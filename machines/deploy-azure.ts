@@ -4,7 +4,7 @@
 //     ↓ error                                                │
 //   classifyAuth → login (repair) → checkAuthAgain ─────────┤
 //                                                            ↓
-//   ensureResourceGroup → writePartialState → preflight → providerGate → vaultGate → mysqlGate → deploy
+//   ensureResourceGroup → writePartialState → preflight → providerGate → vaultGate → mysqlGate → images → deploy
 //        (each gate: classify the proactive finding → repair → recheck once, or straight on)
 //
 //   deploy ─────────────────────────────────────────────────────────┐
@@ -118,6 +118,8 @@ export const deployAzureMachine = setup({
     ensureResourceGroup: slot<void, void>('ensureResourceGroup'),
     writePartialState: slot<void, void>('writePartialState'),
     preflight: slot<PreflightFindings, void>('preflight'),
+    /** The container registry and the custom images in it (resolves at once for official images). */
+    images: slot<void, void>('images'),
     /** Run one proactive check again (the retry of a proactive repair); resolves when it is clear. */
     recheck: slot<string, { kind: FindingKind; classification: Classification }>('recheck'),
     deploy: slot<DeployOutcome, { attempt: 1 | 2 }>('deploy'),
@@ -319,7 +321,7 @@ export const deployAzureMachine = setup({
       },
     },
     mysqlGate: {
-      always: [{ guard: { type: 'hasFinding', params: { kind: 'mysql' } }, target: 'classifyMysql' }, { target: 'deploy' }],
+      always: [{ guard: { type: 'hasFinding', params: { kind: 'mysql' } }, target: 'classifyMysql' }, { target: 'images' }],
     },
     classifyMysql: {
       invoke: {
@@ -352,7 +354,17 @@ export const deployAzureMachine = setup({
         id: 'recheckMysql',
         src: 'recheck',
         input: ({ context }) => ({ kind: 'mysql' as const, classification: context.classification! }),
-        onDone: { target: 'deploy', actions: 'reportRecovered' },
+        onDone: { target: 'images', actions: 'reportRecovered' },
+        onError: { target: 'classifyFinal', actions: 'recordFailure' },
+      },
+    },
+
+    // ── Custom images: registry, build and push (official images: nothing to do) ─
+    images: {
+      invoke: {
+        id: 'images',
+        src: 'images',
+        onDone: { target: 'deploy' },
         onError: { target: 'classifyFinal', actions: 'recordFailure' },
       },
     },

@@ -32,6 +32,11 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 # openssl: the fake ARM server's test CA and certificate are made at test time.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# docker-registry (the distribution registry) stands in for ACR's login server in the custom-image
+# test; apache2-utils' htpasswd writes its bcrypt password file. The test starts its own registry on
+# a free loopback port; a system service the package may start is not used.
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"

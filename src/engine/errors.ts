@@ -8,6 +8,8 @@ export type EngineOperation =
   | 'ping'
   | 'pull'
   | 'build'
+  | 'push'
+  | 'image.tag'
   | 'network.create'
   | 'volume.create'
   | 'container.create'

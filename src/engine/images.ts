@@ -49,7 +49,7 @@ export async function inspectImage(engine: Engine, name: string, opts: ImageCall
   }
 }
 
-function streamFailure(operation: 'pull' | 'build', message: string, target: string, service?: string): EngineError {
+function streamFailure(operation: 'pull' | 'build' | 'push', message: string, target: string, service?: string): EngineError {
   const facts: EngineErrorFacts = { operation, rawMessage: message, target };
   if (service !== undefined) facts.service = service;
   return new EngineError(facts);
@@ -184,4 +184,60 @@ export async function buildImage(
   const info = await inspectImage(engine, tag, opts);
   if (!info) throw streamFailure('build', `build of ${tag} ended but the image is not present`, tag, opts.service);
   return { id: info.Id };
+}
+
+/** Registry credentials for a push (the Engine API's X-Registry-Auth). */
+export interface RegistryAuth {
+  /** The registry host (`<name>.azurecr.io`, `127.0.0.1:5000`). */
+  serveraddress: string;
+  username: string;
+  password: string;
+}
+
+/** `docker tag source repo:tag`, by the Engine API (POST /images/{name}/tag). */
+export async function tagImage(engine: Engine, source: string, repo: string, tag: string, opts: ImageCallOptions = {}): Promise<void> {
+  await engine.call('image.tag', (d) => d.getImage(source).tag({ repo, tag }), { target: `${repo}:${tag}`, service: opts.service, signal: opts.signal });
+}
+
+/**
+ * Push `repo:tag` with the registry's credentials (POST /images/{name}/push). Like a pull, the
+ * daemon reports a failure (unauthorized, unknown registry) inside the stream, with HTTP 200:
+ * that `error` message becomes an EngineError ('push') carrying the daemon's words. Resolves with
+ * the pushed digest, when the daemon reported one.
+ */
+export async function pushImage(
+  engine: Engine,
+  repo: string,
+  tag: string,
+  auth: RegistryAuth,
+  onProgress?: (p: PullProgress) => void,
+  opts: ImageCallOptions = {},
+): Promise<{ digest?: string }> {
+  const name = `${repo}:${tag}`;
+  let digest: string | undefined;
+  await engine.call(
+    'push',
+    async (d) => {
+      const stream = await d.getImage(repo).push({ tag, authconfig: auth, ...abortOpt(opts.signal) } as Docker.ImagePushOptions);
+      let failure: string | undefined;
+      await readJsonLines(
+        stream,
+        (msg) => {
+          const err = streamError(msg);
+          if (err !== undefined) {
+            failure ??= err;
+            return;
+          }
+          const aux = msg.aux as { Digest?: unknown } | undefined;
+          if (aux && typeof aux.Digest === 'string') digest = aux.Digest;
+          const p = toPullProgress(name, msg);
+          if (p && onProgress) onProgress(p);
+        },
+        opts.signal,
+      );
+      if (failure !== undefined) throw streamFailure('push', failure, name, opts.service);
+    },
+    { target: name, service: opts.service, signal: opts.signal },
+  );
+  return digest ? { digest } : {};
 }

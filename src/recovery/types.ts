@@ -78,6 +78,7 @@ export const AZURE_CLASS_IDS = [
   'azure.cli-missing',
   'azure.sign-in-blocked',
   'azure.credential-unavailable',
+  'azure.custom-image-missing',
 ] as const;
 
 export type ClassId = (typeof LOCAL_CLASS_IDS)[number] | (typeof AZURE_CLASS_IDS)[number] | 'unknown';

@@ -477,6 +477,19 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     examples: ["The subscription '00000000-0000-0000-0000-000000000000' could not be found."],
   },
   {
+    id: 'azure.custom-image-missing',
+    title: 'custom image not in the registry',
+    match: { sources: AZ, codes: ['CustomImageMissing'] },
+    facts: { fromTarget: { fact: 'image' } },
+    repair: null,
+    remediation:
+      '--skip-image-build uses images already in the registry, and {image|an image} is not there. Build and push ' +
+      'them with `--repo-url <your DevLake fork>` (drop --skip-image-build), or pass the --version tag they were pushed with.',
+    docs: 'recovery.md#azure-custom-image-missing',
+    examples: ['image devlakeacr67817.azurecr.io/devlake:latest is not in registry devlakeacr67817.azurecr.io: manifest unknown: manifest unknown'],
+    note: 'Code `CustomImageMissing`: our check of the registry (through the Docker engine) before deploying.',
+  },
+  {
     id: 'azure.backend-timeout',
     title: 'DevLake backend not answering',
     match: { sources: ['health'], codes: ['backend-deadline'] },

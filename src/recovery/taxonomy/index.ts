@@ -64,6 +64,7 @@ export const CLASS_TITLES: Readonly<Record<Exclude<ClassId, 'unknown'>, string>>
   'azure.cli-missing': 'Azure CLI not installed',
   'azure.sign-in-blocked': 'sign-in blocked by Conditional Access',
   'azure.credential-unavailable': 'the configured Azure credential is not usable',
+  'azure.custom-image-missing': 'custom image not in the registry',
 };
 
 /** What every failure that matches no rule gets. */

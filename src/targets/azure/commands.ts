@@ -39,7 +39,7 @@ export interface DeployAzureOptions {
   location: string;
   subscription?: string;
   baseName?: string;
-  /** Use the official images. The custom-image path (ACR build and push) is not implemented. */
+  /** Use the official images; without it, custom images in an ACR (--repo-url or --skip-image-build). */
   official?: boolean;
   repoUrl?: string;
   skipImageBuild?: boolean;
@@ -88,13 +88,11 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
   const baseName = opts.baseName ?? 'devlake';
   const baseProblem = baseNameProblem(baseName);
   if (baseProblem) return usage(out, `--base-name ${baseProblem}`);
-  if (!opts.official) {
-    return usage(
-      out,
-      'building custom images into a new Azure Container Registry is not supported by this version; deploy the official DevLake images with --official',
-    );
+  if (opts.official && (opts.repoUrl || opts.skipImageBuild)) return usage(out, '--repo-url and --skip-image-build apply to custom images only; drop them with --official');
+  if (!opts.official && !opts.repoUrl && !opts.skipImageBuild) {
+    return usage(out, 'choose the images: --official (the DevLake release), --repo-url <fork> (build and push custom images), or --skip-image-build (custom images already in the registry)');
   }
-  if (opts.repoUrl || opts.skipImageBuild) return usage(out, '--repo-url and --skip-image-build apply to custom images only; drop them with --official');
+  if (opts.repoUrl && opts.skipImageBuild) return usage(out, '--repo-url builds the images and --skip-image-build skips that: pass one of them');
   const location = opts.location.toLowerCase().replace(/\s+/g, '');
 
   let result: AzureFlowResult;
@@ -107,6 +105,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
         ...(opts.subscription ? { subscription: opts.subscription } : {}),
         baseName,
         version: opts.version ?? 'latest',
+        ...(opts.official ? {} : { custom: { ...(opts.repoUrl ? { repoUrl: opts.repoUrl } : {}), skipBuild: Boolean(opts.skipImageBuild) } }),
         dir: opts.dir ?? '.',
         yes: Boolean(opts.yes),
         env,
@@ -130,7 +129,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
       region: location,
       subscriptionId: result.subscriptionId ?? null,
       suffix: result.names.suffix,
-      resources: { keyVault: result.names.keyVault, mysql: result.names.mysql, containers: [result.names.backend, result.names.grafana, result.names.configUi], acr: null },
+      resources: { keyVault: result.names.keyVault, mysql: result.names.mysql, containers: [result.names.backend, result.names.grafana, result.names.configUi], acr: opts.official ? null : result.names.acr },
       endpoints: result.endpoints ?? null,
       attempts: result.attempts,
       report: result.incidents.map((i) => i.lines.map((l) => formatReportLine(l))),

@@ -43,6 +43,9 @@ import {
 } from '../../azure/arm.js';
 import { triggerMigration, waitForBackend, waitForMigration } from '../../azure/backend.js';
 import { findSubscription } from '../../azure/subscriptions.js';
+import { ensureRegistry, registryLogin, type RegistryLogin } from '../../azure/registry.js';
+import { buildAndPushImages, checkPushedImages, forkSource, type ImageSet } from '../../azure/images.js';
+import { openEngine, type Engine } from '../../engine/client.js';
 import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, signInRepair, type LoginFn } from '../../azure/login.js';
 import { sleep } from '../../util/sleep.js';
 
@@ -76,6 +79,8 @@ export interface AzureFlowOptions {
   subscription?: string;
   baseName: string;
   version: string;
+  /** Custom images in an Azure Container Registry (absent: the official images). */
+  custom?: { repoUrl?: string; skipBuild: boolean };
   dir: string;
   /** Skip the login question (the login itself still needs a terminal). */
   yes: boolean;
@@ -94,6 +99,8 @@ export interface AzureFlowDeps {
   timeouts?: Partial<AzureTimeouts>;
   /** Secrets to use instead of fresh ones (tests, to look for them in every output). */
   secrets?: DeploySecrets;
+  /** The Docker engine that builds and pushes custom images (default: the environment's). */
+  engine?: () => Engine;
 }
 
 /** One failure met on the run and what was done about it: exactly four report lines. */
@@ -147,12 +154,17 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   const t: AzureTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const names = azureNames(opts.baseName, opts.resourceGroup);
   const secrets = deps.secrets ?? generateSecrets();
-  const images = officialImages(opts.version);
+  let images: ImageSet | ReturnType<typeof officialImages> = officialImages(opts.version);
+  let registry: RegistryLogin | undefined;
+  const providers: readonly string[] = opts.custom ? [...REQUIRED_PROVIDERS, 'Microsoft.ContainerRegistry'] : REQUIRED_PROVIDERS;
   const signal = opts.signal;
   const login = deps.login ?? defaultLogin;
   const interactive = deps.interactive ?? isInteractive(opts.env);
   const confirm = deps.confirm ?? confirmOnTerminal;
-  const clean = (s: string) => redact(s, secrets);
+  const clean = (s: string) => {
+    const r = redact(s, secrets);
+    return registry ? r.split(registry.password).join('***') : r;
+  };
 
   const ctx: AzureContext = await (deps.context ?? defaultAzureContext)({ ...(opts.subscription ? { subscription: opts.subscription } : {}), env: opts.env });
   let subscriptionId = ctx.subscriptionId;
@@ -229,10 +241,10 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     region: location,
     suffix: names.suffix,
     baseName: opts.baseName,
-    useOfficialImages: true,
+    useOfficialImages: !opts.custom,
     version: opts.version,
     deploymentName: names.deployment,
-    resources: { keyVault: names.keyVault, mysql: names.mysql, database: names.database, containers: [names.backend, names.grafana, names.configUi], acr: null },
+    resources: { keyVault: names.keyVault, mysql: names.mysql, database: names.database, containers: [names.backend, names.grafana, names.configUi], acr: opts.custom ? names.acr : null },
   });
 
   const writePartialState = async (): Promise<void> => {
@@ -246,7 +258,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     const findings: PreflightFindings = {};
     out.progress('Checking resource providers, Key Vault and MySQL before deploying');
     try {
-      const missing = await unregisteredProviders(a, REQUIRED_PROVIDERS);
+      const missing = await unregisteredProviders(a, providers);
       unregistered = missing.map((m) => m.namespace);
       const [first, ...rest] = missing;
       if (first) {
@@ -383,7 +395,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   const recheck = async ({ input }: { input: { kind: FindingKind; classification: Classification } }): Promise<string> => {
     const a = await getArm();
     if (input.kind === 'provider') {
-      const namespaces = unregistered.length > 0 ? unregistered : [...REQUIRED_PROVIDERS];
+      const namespaces = unregistered.length > 0 ? unregistered : [...providers];
       const missing = await unregisteredProviders(a, namespaces);
       const first = missing[0];
       if (first) {
@@ -403,18 +415,53 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     return `MySQL server ${names.mysql} is ${s ?? 'absent (the deployment creates it)'}`;
   };
 
+  const prepareImages = async (): Promise<void> => {
+    if (!opts.custom) return;
+    const custom = opts.custom;
+    const a = await getArm();
+    try {
+      const target = { subscriptionId: a.subscriptionId, resourceGroup: opts.resourceGroup, name: names.acr, location, ...(ctx.pollIntervalMs !== undefined ? { pollIntervalMs: ctx.pollIntervalMs } : {}), ...(signal ? { signal } : {}) };
+      out.progress(`Creating container registry ${names.acr} (Basic)`);
+      const { server } = await ensureRegistry(ctx, target);
+      const login = await registryLogin(ctx, target, server);
+      registry = login;
+      const engine = (deps.engine ?? (() => openEngine({ env: opts.env })))();
+      if (custom.skipBuild) {
+        out.progress(`Checking the images in ${server}`);
+        images = await checkPushedImages(engine, login, opts.version, signal);
+        out.note(`Using the images already in ${server} (tag ${opts.version}).`);
+        return;
+      }
+      out.progress(`Getting the source of ${custom.repoUrl ?? ''}`);
+      const source = await forkSource(custom.repoUrl ?? '', signal);
+      try {
+        images = (await buildAndPushImages({ engine, sourceDir: source.dir, registry: login, tag: opts.version, env: opts.env, onProgress: (t) => out.progress(clean(t)), ...(signal ? { signal } : {}) })).images;
+      } finally {
+        await source.cleanup();
+      }
+      out.note(`Pushed ${Object.values(images).join(', ')}.`);
+    } catch (err) {
+      throw new DeployError(azureFailure(err, 'images', names.acr), { cause: err });
+    }
+  };
+
   let currentEndpoints: DeployOutcome['endpoints'] | undefined;
   const deploy = async ({ input }: { input: { attempt: 1 | 2 } }): Promise<DeployOutcome> => {
     const a = await getArm();
     out.progress(input.attempt === 1 ? `Deploying Key Vault, MySQL and Container Instances (${names.deployment})` : `Deploying again (${names.deployment})`);
-    const template = buildTemplate({ names, images });
+    const template = buildTemplate({ names, images, ...(registry ? { registry: { server: registry.server, username: registry.username } } : {}) });
     try {
       const result = await deployTemplate(
         a,
         opts.resourceGroup,
         names.deployment,
         template,
-        { location: { value: location }, mysqlAdminPassword: { value: secrets.mysqlPassword }, encryptionSecret: { value: secrets.encryptionSecret } },
+        {
+          location: { value: location },
+          mysqlAdminPassword: { value: secrets.mysqlPassword },
+          encryptionSecret: { value: secrets.encryptionSecret },
+          ...(registry ? { registryPassword: { value: registry.password } } : {}),
+        },
         signal,
       );
       const o = result.outputs;
@@ -596,6 +643,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       ensureResourceGroup: fromPromise(ensureRg),
       writePartialState: fromPromise(writePartialState),
       preflight: fromPromise(preflight),
+      images: fromPromise(prepareImages),
       recheck: fromPromise(recheck),
       deploy: fromPromise(deploy),
       inspectDeployment: fromPromise(inspectDeployment),
