@@ -98,6 +98,7 @@ describe('deploy-azure machine runs', () => {
         ensureResourceGroup: fromPromise(() => Promise.resolve()),
         writePartialState: fromPromise(() => Promise.resolve()),
         preflight: fromPromise(() => Promise.resolve({})),
+        images: fromPromise(() => Promise.resolve()),
         recheck: fromPromise(() => Promise.resolve('ok')),
         deploy: fromPromise(() => {
           deploys++;
