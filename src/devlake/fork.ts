@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeployError } from '../recovery/deploy-error.js';
+import { makeDir } from '../util/make-dir.js';
 
 export const FORK_COMPOSE_FILE = 'docker-compose-dev.yml';
 /** The fork flow starts only these; the dev compose file also declares postgres, authproxy… */
@@ -51,7 +52,7 @@ export async function ensureClone(repoUrl: string, dir: string, signal?: AbortSi
       message: `${dir} is not empty and not a git clone; use an empty --dir for --source fork`,
     });
   }
-  await fs.mkdir(dir, { recursive: true });
+  await makeDir(dir);
   // Clone into a sibling temp dir, then move the contents in: a failed clone leaves dir untouched.
   const tmp = await fs.mkdtemp(path.join(path.dirname(path.resolve(dir)), '.gh-devlake-clone-'));
   try {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 import { backupFile } from './backup.js';
 import { RELEASE_FILES, type ReleaseFiles } from './release.js';
 import type { LocalState } from './state.js';
@@ -87,7 +88,7 @@ export async function placeRelease(
   const existing = await readOptional(composePath);
   const verdict = composeVerdict(existing, files['docker-compose.yml'], opts.state);
   if (verdict.kind === 'users' && !opts.replace) throw new ComposeReplaceRefused(composePath, verdict.why, opts.again);
-  await fs.mkdir(dir, { recursive: true });
+  await makeDir(dir);
   const backups: string[] = [];
   for (const name of RELEASE_FILES) {
     const file = path.join(dir, name);

@@ -1,11 +1,11 @@
 // The official flow's inputs: a DevLake release's docker-compose.yml and env.example,
 // fetched from the release base URL (GitHub releases by default; a loopback server in tests).
 
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeployError } from '../recovery/deploy-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { httpGetText, HttpGetError, type HttpTextResponse, type ProxyEnv } from '../util/http-get.js';
+import { makeDir } from '../util/make-dir.js';
 
 export const DEFAULT_RELEASE_BASE_URL = 'https://github.com/apache/incubator-devlake/releases/download';
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
@@ -132,7 +132,7 @@ export async function fetchRelease(version: string, env: ReleaseEnv, signal?: Ab
 
 /** Write fetched release files into dir, each atomically (a reader never sees half a file). */
 export async function writeRelease(dir: string, files: ReleaseFiles): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
+  await makeDir(dir);
   for (const file of RELEASE_FILES) await writeFileAtomic(path.join(dir, file), files[file], 0o644);
 }
 

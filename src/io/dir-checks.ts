@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from './exit-codes.js';
+import { makeDir, MakeDirError, nearestExisting } from '../util/make-dir.js';
 
 function errCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -17,26 +18,42 @@ function notWritableReason(code: string | undefined): string {
   return code ?? 'not writable';
 }
 
-/** Why mkdir -p failed, in words: the nearest existing ancestor is a file, or cannot be written. */
-async function whyNotCreatable(abs: string, err: unknown): Promise<string> {
-  let cur = path.dirname(abs);
-  for (;;) {
-    const st = await fs.stat(cur).catch(() => undefined);
-    if (st) {
-      if (!st.isDirectory()) return `${cur} is a file`;
-      const denied = await fs.access(cur, fs.constants.W_OK).then(
-        () => undefined,
-        (e: unknown) => errCode(e),
-      );
-      if (denied) return notWritableReason(denied);
-      break;
-    }
-    const parent = path.dirname(cur);
-    if (parent === cur) break;
-    cur = parent;
+/**
+ * Kernel file systems (Linux statfs f_type) that hold no user files. mkdir there fails in odd
+ * ways (/proc answers ENOENT, /sys EPERM even for root), so we name the file system instead.
+ */
+const SPECIAL_FS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x1cd1, 'devpts'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0xcafe4a11, 'bpf'],
+]);
+
+async function specialFsOf(p: string): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const st = await fs.statfs(p).catch(() => undefined);
+  return st ? SPECIAL_FS.get(Number(st.type)) : undefined;
+}
+
+/** Why the directory could not be made, in words. */
+async function whyNotCreatable(err: unknown): Promise<string> {
+  if (!(err instanceof MakeDirError)) return err instanceof Error ? err.message : String(err);
+  const { code, existing } = err;
+  if (code === 'ENOTDIR' && existing) return `${existing} is a file`;
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return notWritableReason(code);
+  if (existing) {
+    const denied = await fs.access(existing, fs.constants.W_OK).then(
+      () => undefined,
+      (e: unknown) => errCode(e),
+    );
+    if (denied) return notWritableReason(denied);
   }
-  const code = errCode(err);
-  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? notWritableReason(code) : err instanceof Error ? err.message : String(err);
+  return code === 'ENOENT' && existing ? `the file system of ${existing} refused to create it (ENOENT)` : (code ?? err.message);
 }
 
 /**
@@ -54,12 +71,20 @@ export async function checkDir(dir: string): Promise<{ created?: string }> {
   if (!st) {
     let created: string | undefined;
     try {
-      created = await fs.mkdir(abs, { recursive: true });
+      // Nothing is made on a kernel file system (a mkdir under /sys/fs/cgroup would make a cgroup).
+      const { existing } = await nearestExisting(abs);
+      const special = existing ? await specialFsOf(existing) : undefined;
+      if (special) throw new InputError(`cannot create --dir ${dir}: ${existing} is on the kernel's ${special} file system, which holds no files of ours; choose another directory`);
+      created = await makeDir(abs);
     } catch (err) {
-      throw new InputError(`cannot create --dir ${dir}: ${await whyNotCreatable(abs, err)}; choose another directory`);
+      if (err instanceof InputError) throw err;
+      throw new InputError(`cannot create --dir ${dir}: ${await whyNotCreatable(err)}; choose another directory`);
     }
     return created ? { created } : {};
   }
+  // Root passes the access check on /proc and /sys, and the lock file would then fail obscurely.
+  const special = await specialFsOf(abs);
+  if (special) throw new InputError(`--dir ${dir} is on the kernel's ${special} file system, which holds no files of ours; choose another directory`);
   await fs.access(abs, fs.constants.W_OK).catch((err: unknown) => {
     throw new InputError(`--dir ${dir} is not writable (${notWritableReason(errCode(err))}); choose another directory or fix its permissions`);
   });

@@ -14,6 +14,7 @@ import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from './flow.j
 import { baseNameProblem, resourceGroupProblem } from '../../azure/names.js';
 import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
 import { confirmOnTerminal, isInteractive } from '../../azure/login.js';
+import { checkDir } from '../../io/dir-checks.js';
 import {
   checkToken,
   containerGroup,
@@ -94,6 +95,8 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
   }
   if (opts.repoUrl && opts.skipImageBuild) return usage(out, '--repo-url builds the images and --skip-image-build skips that: pass one of them');
   const location = opts.location.toLowerCase().replace(/\s+/g, '');
+  // An unusable --dir (a file, read-only, /proc) is bad input (exit 3), found before Azure is asked anything.
+  await checkDir(opts.dir ?? '.');
 
   let result: AzureFlowResult;
   const inspector = opts.inspect ? await (await import('../../io/inspect.js')).startInspector(out) : undefined;

@@ -4,7 +4,6 @@
 // four report lines per incident (src/recovery/report) → state-file history.
 
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import {
   deployAzureMachine,
@@ -48,6 +47,7 @@ import { buildAndPushImages, checkPushedImages, forkSource, type ImageSet } from
 import { openEngine, type Engine } from '../../engine/client.js';
 import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, signInRepair, type LoginFn } from '../../azure/login.js';
 import { sleep } from '../../util/sleep.js';
+import { makeDir } from '../../util/make-dir.js';
 
 /** Resource providers an official-images deployment needs. */
 export const REQUIRED_PROVIDERS = ['Microsoft.KeyVault', 'Microsoft.DBforMySQL', 'Microsoft.ContainerInstance'] as const;
@@ -248,7 +248,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   });
 
   const writePartialState = async (): Promise<void> => {
-    await fs.mkdir(dir, { recursive: true });
+    await makeDir(dir);
     stateFile = await writeAzureState(dir, { ...baseState(), status: 'incomplete' });
   };
 

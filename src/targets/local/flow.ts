@@ -2,7 +2,6 @@
 // A failure's journey: engine error (src/engine) → DeployFailure (src/recovery/failure) →
 // class (src/recovery/classify) → repair (here) → report lines (src/recovery/report) → state file.
 
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { localDeclineReason } from '../../../machines/guards.js';
@@ -35,6 +34,7 @@ import { InputError } from '../../io/exit-codes.js';
 import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../../devlake/state.js';
 import type { Output } from '../../io/output.js';
 import { existsSync } from 'node:fs';
+import { makeDir } from '../../util/make-dir.js';
 
 export interface LocalFlowOptions {
   dir: string;
@@ -117,7 +117,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
   };
   const prepareUnguarded = async (): Promise<void> => {
-    await fs.mkdir(dir, { recursive: true });
+    await makeDir(dir);
     let composeFile: string;
     let services: readonly string[] | undefined;
     if (opts.mode === 'start') {

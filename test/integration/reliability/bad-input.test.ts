@@ -5,6 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile, chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
+import fc from 'fast-check';
+import { dirInput, makeDirFixtures } from '../../helpers/dir-inputs.js';
 import { runCli, type CliResult } from '../../helpers/cli.js';
 import { IMAGES, TEST_RELEASE_VERSION } from '../../helpers/images.js';
 import { releaseFileText, startReleaseServer, type ReleaseServer } from '../../helpers/release-server.js';
@@ -189,6 +191,63 @@ describe('bad --dir', () => {
       await expectRejected(t, args, { code: 3, message: /--dir .*\/ro is not writable \(it is on a read-only file system\); choose another directory/ });
     }
     await expectRejected(t, ['deploy', 'local', '--dir', path.join(m.dir, 'sub')], { code: 3, message: /cannot create --dir .*\/ro\/sub: it is on a read-only file system; choose another directory/ });
+  });
+
+  it('input: --dir on a kernel file system (/proc, /sys) is refused at once', async () => {
+    // Node 20's recursive mkdir spun forever on /proc/nu (issue 17): each run is killed after 15 s,
+    // so a regression fails here instead of hanging the suite.
+    const t = await testDir('dir-kernel-fs');
+    const cases: [string, RegExp][] = [
+      ['/proc/gh-devlake-nu', /cannot create --dir \/proc\/gh-devlake-nu: \/proc is on the kernel's proc file system, which holds no files of ours; choose another directory/],
+      ['/proc/self/gh-devlake/a/b', /cannot create --dir \/proc\/self\/gh-devlake\/a\/b: \/proc\/self is on the kernel's proc file system/],
+      ['/sys/gh-devlake-nu', /cannot create --dir \/sys\/gh-devlake-nu: \/sys is on the kernel's sysfs file system/],
+      ['/sys/kernel/gh-devlake/x', /cannot create --dir \/sys\/kernel\/gh-devlake\/x: \/sys\/kernel is on the kernel's sysfs file system/],
+      ['/proc', /--dir \/proc is on the kernel's proc file system, which holds no files of ours; choose another directory/],
+      ['/sys', /--dir \/sys is on the kernel's sysfs file system/],
+    ];
+    for (const [dir, message] of cases) {
+      const writers = [
+        ['deploy', 'local', '--dir', dir],
+        ['deploy', 'local', '--source', 'custom', '--dir', dir],
+        ['deploy', 'azure', '--resource-group', 'rg-devlake', '--location', 'eastus', '--official', '--dir', dir],
+      ];
+      for (const args of writers) {
+        const r = await runCli(args, { cwd: t.root, env: server.env, timeoutMs: 15_000 });
+        expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(3);
+        expect(r.stderr).toMatch(/^error: /);
+        expect(r.stderr).toMatch(message);
+        expect(hasStackTrace(r.stderr), r.stderr).toBe(false);
+        expect(r.stdout).toBe('');
+      }
+      // The readers end too: nothing to start there (usage, 2), and no deployment to report (0).
+      const start = await runCli(['start', '--dir', dir], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
+      expect([start.code, start.stderr]).toEqual([2, expect.stringMatching(/^error: nothing to start in /)]);
+      const status = await runCli(['status', '--dir', dir], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout.startsWith(`No deployment in ${dir} `) || status.stdout.startsWith(`No state file in ${dir};`), status.stdout).toBe(true);
+    }
+  });
+});
+
+describe('any --dir', () => {
+  it('property: no --dir input makes a command run past its deadline', async () => {
+    // Through the built CLI: a deploy that needs the directory and a status that only reads it, on
+    // generated --dir inputs (kernel file systems, files, symlink loops, odd names). Each run is
+    // killed after 15 s, so a spin fails the property instead of hanging the suite.
+    const t = await testDir('dir-property');
+    await makeDirFixtures(t.dir);
+    await fc.assert(
+      fc.asyncProperty(dirInput(t.dir), async (dir) => {
+        const deploy = await runCli(['deploy', 'local', '--source', 'custom', '--dir', dir, '--timeout', '5'], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
+        // Refused as bad input: the --dir itself, or no compose file of the user's in it.
+        expect(deploy.code, `${dir}\n${deploy.stderr}`).toBe(3);
+        expect(deploy.stderr).toMatch(/^error: (--dir |cannot create --dir |cannot use --dir |--source custom uses the docker-compose\.yml)/);
+        expect(hasStackTrace(deploy.stderr), deploy.stderr).toBe(false);
+        const status = await runCli(['status', '--dir', dir], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
+        expect([0, 3], `${dir}\n${status.stderr}`).toContain(status.code);
+      }),
+      { numRuns: 12 },
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // test/unit/recovery/classify.property.test.ts do not already have: the round-trips. The env parser
 // reads CRLF/BOM files as their LF spelling, values survive our own writer in every line-ending
 // style, interpolation escapes round-trip, the classifier gives a stored (JSON) failure and a
-// wrapped one the same class, and the state file round-trips. Rows of docs/reliability.md ("Bad input").
+// wrapped one the same class, the state file round-trips, and checkDir ends on any --dir. Rows of docs/reliability.md ("Bad input").
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -17,6 +17,13 @@ import { generateEncryptionSecret } from '../../../src/devlake/secrets.js';
 import type { DeployFailure } from '../../../src/recovery/types.js';
 import { localPositive } from '../recovery/corpus.js';
 import { outcome } from '../../helpers/outcome.js';
+import { within } from '../../helpers/within.js';
+import { dirInput, makeDirFixtures } from '../../helpers/dir-inputs.js';
+import { checkDir } from '../../../src/io/dir-checks.js';
+import { InputError } from '../../../src/io/exit-codes.js';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 
 const ENV_PIECES = ['A', 'b', '_', '=', '"', "'", '\\', '#', ' ', '\t', '\n', '$', '{', '}', ':-', 'export ', 'x', '.', 'é'];
@@ -186,5 +193,36 @@ describe('state file round-trips', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('--dir is bounded', () => {
+  it('property: checkDir ends within its deadline on any --dir, and a refused --dir leaves nothing behind', async () => {
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gh-devlake-dir-prop-'));
+    try {
+      await makeDirFixtures(scratch);
+      const before = (await fs.readdir(scratch)).sort();
+      await fc.assert(
+        fc.asyncProperty(dirInput(scratch), async (dir) => {
+          // A spin (Node's recursive mkdir on /proc) fails here after 3 s instead of hanging.
+          const result = await within(3_000, `checkDir(${dir})`, checkDir(dir).then((r): { created?: string } | Error => r, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+          if (result instanceof Error) {
+            expect(result, dir).toBeInstanceOf(InputError);
+            expect(result.message).toMatch(/--dir /);
+            expect((await fs.readdir(scratch)).sort(), dir).toEqual(before);
+          } else {
+            // The product reads --dir lexically (path.resolve), so "x/.." is its parent even when x is missing.
+            expect((await fs.stat(path.resolve(dir))).isDirectory(), dir).toBe(true);
+            if (result.created) {
+              expect(path.resolve(dir).startsWith(result.created), dir).toBe(true);
+              await fs.rm(result.created, { recursive: true });
+            }
+          }
+        }),
+        { numRuns: 400 },
+      );
+    } finally {
+      await fs.rm(scratch, { recursive: true, force: true });
+    }
   });
 });
