@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile, chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
+import { EXIT, STATUS_EXIT } from '../../../src/io/exit-codes.js';
 import { dirInput, makeDirFixtures } from '../../helpers/dir-inputs.js';
 import { runCli, type CliResult } from '../../helpers/cli.js';
 import { IMAGES, TEST_RELEASE_VERSION } from '../../helpers/images.js';
@@ -219,12 +220,12 @@ describe('bad --dir', () => {
         expect(hasStackTrace(r.stderr), r.stderr).toBe(false);
         expect(r.stdout).toBe('');
       }
-      // The readers end too: nothing to start there (usage, 2), and no deployment to report (0).
+      // The readers end too: nothing to start there (usage, 2), and no deployment there (status: missing, 6).
       const start = await runCli(['start', '--dir', dir], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
       expect([start.code, start.stderr]).toEqual([2, expect.stringMatching(/^error: nothing to start in /)]);
       const status = await runCli(['status', '--dir', dir], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
-      expect(status.code, status.stderr).toBe(0);
-      expect(status.stdout.startsWith(`No deployment in ${dir} `) || status.stdout.startsWith(`No state file in ${dir};`), status.stdout).toBe(true);
+      expect(status.code, status.stderr).toBe(STATUS_EXIT.missing);
+      expect(status.stdout.startsWith(`No deployment in ${dir} `), status.stdout).toBe(true);
     }
   });
 });
@@ -244,7 +245,7 @@ describe('any --dir', () => {
         expect(deploy.stderr).toMatch(/^error: (--dir |cannot create --dir |cannot use --dir |--source custom uses the docker-compose\.yml)/);
         expect(hasStackTrace(deploy.stderr), deploy.stderr).toBe(false);
         const status = await runCli(['status', '--dir', dir], { cwd: t.root, env: server.env, timeoutMs: 15_000 });
-        expect([0, 3], `${dir}\n${status.stderr}`).toContain(status.code);
+        expect([STATUS_EXIT.missing, EXIT.input], `${dir}\n${status.stderr}`).toContain(status.code);
       }),
       { numRuns: 12 },
     );
