@@ -1,38 +1,27 @@
 #!/bin/sh
 # One HTTP/1.1 request per process: `nc -ll -e` runs this with the connection on stdin/stdout.
-#   /ping                  200 {"status":"ok"}        (always)
-#   /proceed-db-migration  200 {"success":true,...}   (any method; starts the migration)
-#   anything else          428 until migrated, then 200
+# Routes and their order after apache/incubator-devlake v1.0.1 `backend/server/api/api.go`:
+# CreateApiServer() registers /ping /ready /health /version before any middleware; SetupApiServer()
+# registers GET /proceed-db-migration, then the middleware that answers 428 while the status is
+# "waiting for migration confirmation" or "migrating", then RegisterRouter() (`router.go`: /plugins,
+# /blueprints, /projects, …). gin runs the global middleware for unknown routes too (404 handlers),
+# so anything not registered before the middleware answers 428 until the migration is done.
 # Every response has Content-Length and `Connection: close`.
-STATE=/tmp/devlake-migration
+. /lib.sh
 CR=$(printf '\r')
 
-# Time in centiseconds from /proc/uptime ("12345.67 ..."); 1xx-100 keeps "05" from reading as octal.
-now_cs() {
-  read -r up _ </proc/uptime
-  echo $(( ${up%.*} * 100 + 1${up#*.} - 100 ))
-}
-
-migrated() {
-  [ "${MIGRATION_REQUIRED:-1}" = 0 ] && return 0
-  [ -f "$STATE.done" ] && return 0
-  [ -f "$STATE.started" ] || return 1
-  read -r started <"$STATE.started" || return 1
-  [ -n "$started" ] || return 1
-  if [ $(( $(now_cs) - started )) -ge $(( ${MIGRATION_SECONDS:-0} * 100 )) ]; then
-    : >"$STATE.done"
-    return 0
-  fi
-  return 1
-}
-
-respond() { # status reason body
+respond() { # status reason body [content-type]
   body=$3
   echo "$method $target -> $1" >&2
   if [ "$method" = HEAD ]; then out=''; else out=$body; fi
-  printf 'HTTP/1.1 %s %s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
-    "$1" "$2" "${#body}" "$out"
+  printf 'HTTP/1.1 %s %s\r\nContent-Type: %s\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+    "$1" "$2" "${4:-application/json; charset=utf-8}" "${#body}" "$out"
   exit 0
+}
+
+# shared.ApiBody (`backend/server/api/shared/api_output.go`): {code, success, message, causes, data}.
+api_body() { # success message
+  printf '{"code":0,"success":%s,"message":"%s","causes":null,"data":null}' "$1" "$2"
 }
 
 read -r -t 10 method target _ || exit 0
@@ -67,24 +56,49 @@ elif [ "$clen" -gt 0 ]; then
 fi
 
 path=${target%%\?*}
-path=${path%/}
-case $path in
-  /ping | /api/ping)
-    respond 200 OK '{"status":"ok"}' ;;
-  /proceed-db-migration | /api/proceed-db-migration)
-    if [ ! -f "$STATE.started" ] && [ ! -f "$STATE.done" ]; then
-      now_cs >"$STATE.started.$$" && mv "$STATE.started.$$" "$STATE.started"
-      [ "${MIGRATION_SECONDS:-0}" = 0 ] && : >"$STATE.done"
-    fi
-    respond 200 OK '{"success":true,"message":"success","causes":null,"data":null}' ;;
-esac
-
-if ! migrated; then
-  respond 428 'Precondition Required' '{"success":false,"message":"database migration required: call /proceed-db-migration first (test backend)","causes":null,"data":null}'
+current=$(status)
+# Only GET routes are registered; any other method is an unknown route for gin (404 handlers).
+if [ "$method" = GET ]; then
+  case $path in
+    # ping.Get: c.Status(200), no body.
+    /ping) respond 200 OK '' ;;
+    # ping.Ready → services.Ready() (`services/probes.go`): 503 (errors.Unavailable) until ready.
+    /ready)
+      if [ "$current" = "$SERVICE_STATUS_READY" ]; then respond 200 OK "$(api_body true ready)"; fi
+      respond 503 'Service Unavailable' "$(api_body false "service is not ready: $current")" ;;
+    # ping.Health → services.Health(): "maybe" unless ready; then one read of the pipelines table.
+    /health)
+      if [ "$current" = "$SERVICE_STATUS_READY" ]; then respond 200 OK "$(api_body true good)"; fi
+      respond 200 OK "$(api_body true maybe)" ;;
+    # version.Get: {"version": version.Version}.
+    /version) respond 200 OK "{\"version\":\"${DEVLAKE_VERSION:-dev}@test\"}" ;;
+    # The handler calls services.ExecuteMigration() and answers when it returns: it blocks for the
+    # whole migration. A second call while one runs gets BadInput (400) "There is a migration in
+    # progress."; a call when ready answers 200 at once. The migration goes on if the client leaves.
+    /proceed-db-migration)
+      execute_migration
+      case $? in
+        0) respond 200 OK "$(api_body true success)" ;;
+        3) respond 400 'Bad Request' "$(api_body false 'error executing migration (400)\ncaused by: There is a migration in progress. (400)')" ;;
+        *) respond 500 'Internal Server Error' "$(api_body false 'error executing migration (500)\ncaused by: failed to execute migration (500)')" ;;
+      esac ;;
+  esac
 fi
 
-case $path in
-  /version) respond 200 OK "{\"version\":\"${DEVLAKE_VERSION:-dev}@test\"}" ;;
-  /blueprints) respond 200 OK '{"blueprints":[],"count":0}' ;;
-  *) respond 200 OK '{"success":true,"causes":null,"data":null}' ;;
+# The 428 middleware (api.go SetupApiServer), with upstream's two messages.
+case $current in
+  "$SERVICE_STATUS_WAIT_CONFIRM")
+    respond 428 'Precondition Required' "$(api_body false '\nNew migration scripts detected. Database migration is required to launch DevLake.\nWARNING: Performing migration may wipe collected data for consistency and re-collecting data may be required.\nTo proceed, please send a request to <config-ui-endpoint>/api/proceed-db-migration (or <devlake-endpoint>/proceed-db-migration).\nAlternatively, you may downgrade back to the previous DevLake version.\n')" ;;
+  "$SERVICE_STATUS_MIGRATING")
+    respond 428 'Precondition Required' "$(api_body false 'Database migration is in progress. Please wait until it is completed.')" ;;
 esac
+
+# RegisterRouter() (`backend/server/api/router.go`), the few routes tests read; the rest is gin's 404.
+if [ "$method" = GET ]; then
+  case $path in
+    /plugins) respond 200 OK '[{"plugin":"github","metric":{}},{"plugin":"gitlab","metric":{}},{"plugin":"dora","metric":{"requiredDataEntities":null,"runAfter":null,"isProjectMetric":true}}]' ;;
+    /blueprints) respond 200 OK '{"blueprints":[],"count":0}' ;;
+    /projects) respond 200 OK '{"projects":[],"count":0}' ;;
+  esac
+fi
+respond 404 'Not Found' '404 page not found' 'text/plain'
