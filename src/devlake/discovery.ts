@@ -1,12 +1,14 @@
 // Find a running DevLake on this machine: the recorded bundle first, then both well-known bundles.
 
 import { BUNDLES, bundleByName, endpointsFor, type BundleName, type Endpoints } from './ports.js';
-import { probeHttp } from './probe.js';
+import { MIGRATION_GATED_PATH, probeHttp } from './probe.js';
 
 export interface EndpointHealth {
   name: 'backend' | 'grafana' | 'configUi';
   url: string;
   healthy: boolean;
+  /** 'migrating': the backend answers /ping, but its API answers 428 (the database migration waits or runs). */
+  state: 'healthy' | 'migrating' | 'unhealthy';
   status?: number;
   error?: string;
 }
@@ -19,8 +21,19 @@ export async function checkEndpoints(endpoints: Partial<Endpoints>, timeoutMs = 
   return Promise.all(
     names.map(async (name) => {
       const url = endpoints[name] as string;
-      const p = await probeHttp(url.replace(/\/+$/, '') + HEALTH_PATH[name], timeoutMs);
-      const h: EndpointHealth = { name, url, healthy: p.status !== undefined && p.status < 400 };
+      const base = url.replace(/\/+$/, '');
+      // The backend's /ping answers 200 while the migration is pending; a route behind the 428 gate tells.
+      const [p, gated] = await Promise.all([
+        probeHttp(base + HEALTH_PATH[name], timeoutMs),
+        name === 'backend' ? probeHttp(base + MIGRATION_GATED_PATH, timeoutMs) : undefined,
+      ]);
+      const up = p.status !== undefined && p.status < 400;
+      const migrating = up && gated?.status === 428;
+      const h: EndpointHealth = { name, url, healthy: up && !migrating, state: migrating ? 'migrating' : up ? 'healthy' : 'unhealthy' };
+      if (migrating) {
+        h.status = 428;
+        return h;
+      }
       if (p.status !== undefined) h.status = p.status;
       if (p.error !== undefined) h.error = p.error;
       return h;

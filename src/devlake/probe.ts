@@ -5,6 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseProcNetTcp, TCP_LISTEN } from '../recovery/proc-net.js';
 
+/**
+ * A route behind DevLake's 428 middleware, polled to tell whether the migration is done:
+ * `GET /plugins` is registered by RegisterRouter() (apache/incubator-devlake
+ * `backend/server/api/router.go`) after the middleware that `backend/server/api/api.go`
+ * SetupApiServer() installs, and its handler (plugininfo.GetPluginMetas) lists the loaded plugins
+ * from memory — no database query. `/ping` is registered before it and answers 200 throughout.
+ */
+export const MIGRATION_GATED_PATH = '/plugins';
+
 export interface HttpProbe {
   status?: number;
   error?: string;

@@ -34,6 +34,7 @@ export const LOCAL_CLASS_IDS = [
   'local.disk-full',
   'local.health-timeout',
   'local.migration-timeout',
+  'local.migration-failed',
   'local.release-not-found',
   'local.port-forwarder-failed',
   'local.ipv6-unavailable',

@@ -37,8 +37,10 @@ const QUOTA_REMEDIATION =
 const MYSQL_NAME: readonly RegExp[] = [/\bflexibleServers\/(?<name>[^/'"\s]+)/i, /\bserver '(?<name>[^']+)'/i, RESOURCE_GROUP];
 
 const MIGRATION_REMEDIATION =
-  "DevLake's backend answers 428 while its database migration waits or runs. Wait for it to finish, or start it by " +
-  'hand with `GET <backend-url>/proceed-db-migration`, then re-run once `/ping` answers 200.';
+  "DevLake's backend answers 428 Precondition Required on every route after its migration gate (e.g. `GET /plugins`) " +
+  'while its database migration waits for `GET /proceed-db-migration` or runs; `/ping` answers 200 all along, so it ' +
+  'does not tell. Wait until `GET <backend-url>/plugins` stops answering 428 (start the migration by hand with ' +
+  '`GET <backend-url>/proceed-db-migration` if nobody did), then re-run.';
 
 const SCOPE_FACT = /--scope\s+(?<scope>https:\/\/[\w.-]+(?::\d+)?\/[\w./-]*)/i;
 const TENANT_FACT = /--tenant\s+["']?(?<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[\w-]+(?:\.[\w-]+)+)/i;
@@ -460,7 +462,7 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     repair: 'azure.wait-migration',
     remediation: MIGRATION_REMEDIATION,
     docs: 'recovery.md#azure-migration-warming',
-    examples: ['GET https://devlake-backend.example.azurecontainer.io:8080/ping: 428 Precondition Required'],
+    examples: ['GET https://devlake-backend.example.azurecontainer.io:8080/plugins: 428 Precondition Required'],
     note: 'A health answer of 428 that is not one of the local waits\' deadlines (matched earlier).',
   },
 

@@ -23,6 +23,7 @@ export const CLASS_TITLES: Readonly<Record<Exclude<ClassId, 'unknown'>, string>>
   'local.disk-full': 'disk full',
   'local.health-timeout': 'health check timed out',
   'local.migration-timeout': 'database migration timed out',
+  'local.migration-failed': 'database migration failed',
   'local.release-not-found': 'release not found',
   'local.port-forwarder-failed': "Docker Desktop's port forwarder not answering",
   'local.ipv6-unavailable': 'IPv6 not available on this host',

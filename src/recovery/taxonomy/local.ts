@@ -607,11 +607,29 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     match: { sources: ['health'], codes: ['migration-deadline'] },
     repair: null,
     remediation:
-      "DevLake's database migration did not finish before the deadline. First starts can take minutes: watch " +
-      '`docker compose logs devlake` in the deploy directory for progress or an error, then re-run.',
+      "DevLake's database migration was still running at the deadline: a route behind its 428 gate (`GET /plugins`) " +
+      'still answered 428 Precondition Required, although `/ping` answers 200. Nothing was stopped: the migration goes ' +
+      'on inside the backend (first installs can take minutes). Wait, then run `gh-devlake start --dir <dir>` (with a ' +
+      'larger `--timeout`) to wait for it again and record the deploy as complete; `docker compose logs devlake` in the ' +
+      'deploy directory shows its progress or an error.',
     docs: 'recovery.md#local-migration-timeout',
-    examples: ['Migration still running: http://localhost:8080/version did not become ready within 600 s (last: HTTP 428)'],
-    note: 'Reported by our health wait with code `migration-deadline`.',
+    examples: [
+      'the database migration did not finish within 600 s: http://localhost:8080/plugins still answers 428 Precondition Required; DevLake goes on migrating',
+    ],
+    note: 'Reported by our migration wait with code `migration-deadline` (the gated route still answered 428).',
+  },
+  {
+    id: 'local.migration-failed',
+    title: 'database migration failed',
+    match: { sources: ['health'], codes: ['migration-failed'] },
+    repair: null,
+    remediation:
+      "DevLake's `GET /proceed-db-migration` answered with a server error: a migration script failed, and the backend " +
+      'stays in its "migrating" state (428 on its API) until it is restarted. Read the error in `docker compose logs ' +
+      'devlake` in the deploy directory, fix its cause (often the database), then run `gh-devlake start --dir <dir>`.',
+    docs: 'recovery.md#local-migration-failed',
+    examples: ['the database migration failed: GET http://localhost:8080/proceed-db-migration answered HTTP 500'],
+    note: 'Reported by our migration wait with code `migration-failed` (services.ExecuteMigration() returned an error).',
   },
   {
     id: 'local.health-timeout',

@@ -20,11 +20,12 @@ import type { Classification, DeployFailure, RecoveryRecord } from '../../recove
 import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../../devlake/ports.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
 import { takenPorts } from '../../util/port-probe.js';
-import { waitForPing, runMigration } from '../../devlake/health.js';
+import { waitForPing, runMigration, type MigrationResult } from '../../devlake/health.js';
 import { prefetchRelease, type ReleaseFiles, type ReleasePrefetch } from '../../devlake/release.js';
 import { placeRelease } from '../../devlake/release-files.js';
 import { prepareEnvFile, tightenEnvMode, validateEnvFile } from '../../devlake/env-file.js';
 import { describeMerge } from '../../devlake/env-merge.js';
+import { scanEnvLeniently } from '../../devlake/env-variables.js';
 import { registerComposeSecrets, registerDeploymentSecrets } from '../../devlake/known-secrets.js';
 import { secrets } from '../../util/redact.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../../devlake/fork.js';
@@ -72,6 +73,8 @@ export interface LocalFlowResult {
   report: ReportLine[];
   failure?: { classId: string; message: string; remediation: string };
   stateFile?: string;
+  /** The database migration of this run, when the flow got that far and it finished. */
+  migration?: MigrationResult;
   context: DeployLocalContext;
 }
 
@@ -320,7 +323,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     // The failure path's modules (the taxonomy, /proc, logs) load only when a failure happens.
     const { classify } = await import('../../recovery/classify.js');
     const c = classify(input);
-    if (c.classId === 'local.health-timeout' || c.classId === 'local.migration-timeout') {
+    if (c.classId === 'local.health-timeout' || c.classId === 'local.migration-timeout' || c.classId === 'local.migration-failed') {
       const d = await diagnose(actorSignal);
       let remediation = c.remediation;
       const facts = { ...c.facts };
@@ -426,6 +429,23 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
 
   const deadline = () => Date.now() + opts.timeoutSec * 1000;
   let waitDeadline = 0;
+  let migration: MigrationResult | undefined;
+  let readySince = 0;
+  let readyMs = 0;
+  /** FORCE_MIGRATION in the deployment's .env, as DevLake reads it (viper GetBool: strconv.ParseBool). */
+  const forceMigration = async (): Promise<boolean> => {
+    const text = await fs.readFile(path.join(dir, '.env'), 'utf8').catch(() => '');
+    return /^(1|t|T|true|TRUE|True)$/.test(scanEnvLeniently(text).FORCE_MIGRATION ?? '');
+  };
+  /** How often the backend container restarted (DevLake panics while MySQL is not reachable). */
+  const backendRestarts = async (signal: AbortSignal): Promise<number | undefined> => {
+    if (!project) return undefined;
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(2000)]);
+    const backend = (await ps(engine, project.name, { all: true, signal: bounded })).find((c) => c.service === 'devlake');
+    if (!backend) return undefined;
+    const info = await engine.call('container.inspect', (d) => d.getContainer(backend.id).inspect({ abortSignal: bounded } as object), {});
+    return info.RestartCount;
+  };
   const waitHealthy = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
     const backendUrl = endpointsOf(project, input).backend;
     if (!opts.wait) return { backendUrl: backendUrl ?? '' };
@@ -435,20 +455,29 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       return { backendUrl: '' };
     }
     waitDeadline = deadline();
+    readySince = Date.now();
     try {
-      await waitForPing(backendUrl, { deadline: waitDeadline, intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+      await waitForPing(backendUrl, { deadline: waitDeadline, intervalMs: 500, signal: s, onProgress: (t) => out.progress(t), restarts: () => backendRestarts(s) });
     } catch (err) {
       throw redactError(err);
     }
+    readyMs = Date.now() - readySince;
     return { backendUrl };
   };
 
   const migrate = async ({ input, signal: s }: { input: AttemptPlan; signal: AbortSignal }) => {
     const backendUrl = endpointsOf(project, input).backend;
     if (!opts.wait || backendUrl === undefined) return;
-    out.progress('Triggering the database migration');
     try {
-      await runMigration(backendUrl, { deadline: Math.max(waitDeadline, Date.now() + 5000), intervalMs: 500, signal: s, onProgress: (t) => out.progress(t) });
+      migration = await runMigration(backendUrl, {
+        deadline: Math.max(waitDeadline, Date.now() + 5000),
+        intervalMs: 500,
+        signal: s,
+        onTrigger: () => out.progress('Triggering the database migration (GET /proceed-db-migration)'),
+        onProgress: (t) => out.progress(t),
+      });
+      // FORCE_MIGRATION=true: DevLake ran the scripts inside its start-up, before it listened.
+      if (migration.how === 'not-needed' && (await forceMigration())) migration = { how: 'at-start-up', durationMs: readyMs };
     } catch (err) {
       throw redactError(err);
     }
@@ -558,6 +587,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     report,
     ...(failure ? { failure } : {}),
     ...(stateFile ? { stateFile } : {}),
+    ...(migration ? { migration } : {}),
     context,
   };
 }

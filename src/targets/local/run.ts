@@ -10,6 +10,8 @@ import { checkDir } from '../../io/dir-checks.js';
 import type { LocalFlowOptions, LocalFlowResult } from './flow.js';
 import type { ReleasePrefetch } from '../../devlake/release.js';
 import { formatReportLine } from '../../recovery/report.js';
+import { durationText } from '../../util/wait.js';
+import type { MigrationResult } from '../../devlake/health.js';
 
 export interface LocalCommandFlags {
   dir: string;
@@ -245,6 +247,7 @@ export function printLocalResult(result: LocalFlowResult, out: Output, mode: 'de
       ...(result.endpoints ? { endpoints: result.endpoints } : {}),
       ...(result.stateFile ? { stateFile: result.stateFile } : {}),
       ...(result.failure ? { failure: result.failure } : {}),
+      migration: result.migration ?? null,
       recovery: result.record ?? null,
       report: result.report.map((l) => formatReportLine(l)),
     });
@@ -258,8 +261,15 @@ export function printLocalResult(result: LocalFlowResult, out: Output, mode: 'de
     out.line(`  Backend:    ${shown(result.endpoints.backend)}`);
     out.line(`  Grafana:    ${shown(result.endpoints.grafana)}`);
     out.line(`  Config UI:  ${shown(result.endpoints.configUi)}`);
+    if (result.migration) out.line(`  Migration:  ${migrationText(result.migration)}`);
     if (result.stateFile) out.line(`  State file: ${result.stateFile}`);
   }
+}
+
+function migrationText(m: MigrationResult): string {
+  if (m.how === 'triggered') return `done in ${durationText(m.durationMs)} (started with /proceed-db-migration)`;
+  if (m.how === 'at-start-up') return `ran during DevLake's start-up (FORCE_MIGRATION=true); the backend answered after ${durationText(m.durationMs)}`;
+  return 'nothing pending (the API answered at once)';
 }
 
 /** `deploy local --start=false`: fetch and prepare the files, start nothing. */

@@ -17,6 +17,15 @@ interface StatusFlags {
 
 const LABEL: Record<EndpointHealth['name'], string> = { backend: 'Backend', grafana: 'Grafana', configUi: 'Config UI' };
 
+const MIGRATION_HINT = '`gh-devlake start --dir DIR` starts it or waits for it';
+
+/** `healthy`, `migrating (…)` (DevLake answers 428 until its migration is done), or `not healthy (…)`. */
+function endpointVerdict(h: EndpointHealth, out: Output, detail: boolean): string {
+  if (h.state === 'healthy') return out.green('healthy');
+  if (h.state === 'migrating') return out.yellow(`migrating (HTTP 428: the database migration has not finished; ${MIGRATION_HINT})`);
+  return out.red(detail ? `not healthy (${h.status !== undefined ? `HTTP ${h.status}` : (h.error ?? 'no answer')})` : 'not healthy');
+}
+
 export function statusLocalCommand(io: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as StatusFlags;
@@ -35,7 +44,7 @@ export function statusLocalCommand(io: GlobalIo) {
       out.line(`No deployment in ${dir} (no ${LOCAL_STATE_FILE}, no compose file).`);
       if (found) {
         out.line(`A DevLake answers on the ${found.bundle} bundle; it is not this folder's deployment:`);
-        for (const h of await checkEndpoints(found.endpoints)) out.line(`  ${(LABEL[h.name] + ':').padEnd(11)}${h.url}  ${h.healthy ? out.green('healthy') : out.red('not healthy')}`);
+        for (const h of await checkEndpoints(found.endpoints)) out.line(`  ${(LABEL[h.name] + ':').padEnd(11)}${h.url}  ${endpointVerdict(h, out, false)}`);
       } else out.line('Deploy one with `gh-devlake deploy local --dir DIR`.');
       return STATUS_EXIT.missing;
     }
@@ -98,7 +107,7 @@ async function localStatus(dir: string, dirArg: string, state: LocalState | unde
   if (state) out.line(`  Deployed:  ${state.deployedAt}${state.status === 'incomplete' ? '  (the last deploy did not finish)' : ''}`);
   if (project) out.line(`  Project:   ${project.name}`);
   if (state?.bundle) out.line(`  Bundle:    ${state.bundle}`);
-  for (const h of health) out.line(`  ${(LABEL[h.name] + ':').padEnd(11)}${h.url}  ${h.healthy ? out.green('healthy') : out.red(`not healthy (${h.status !== undefined ? `HTTP ${h.status}` : (h.error ?? 'no answer')})`)}`);
+  for (const h of health) out.line(`  ${(LABEL[h.name] + ':').padEnd(11)}${h.url}  ${endpointVerdict(h, out, true)}`);
   if (containers?.some((c) => c.state === 'running')) {
     for (const role of ['backend', 'grafana', 'configUi'] as const) if (!health.some((h) => h.name === role)) out.line(`  ${(LABEL[role] + ':').padEnd(11)}not published by this project's containers`);
   }

@@ -16,7 +16,7 @@ async function mysql(): Promise<{ dbUrl: string; container: Started }> {
   await docker.createVolume({ Name: volume, Labels: { 'com.docker.compose.project': INFRA_PROJECT } });
   const c = await startContainer(IMAGES.mysql, 3306, { volumes: { [volume]: '/var/lib/mysql' } });
   started.push(c);
-  const ip = (await docker.getContainer(c.id).inspect()).NetworkSettings.IPAddress;
+  const ip = Object.values((await docker.getContainer(c.id).inspect()).NetworkSettings.Networks)[0]?.IPAddress;
   return { dbUrl: `mysql://merico:merico@${ip}:3306/lake?charset=utf8mb4&parseTime=True&loc=UTC`, container: c };
 }
 

@@ -9,7 +9,14 @@ function ctx(over: Partial<LocalContext> = {}): LocalContext {
   return { dir: '/d', dirKind: 'dir', stateFile: '/d/.devlake-local.json', projectName: 'd', source: 'official', sourceAssumed: true, plan: { bundle: 'default', mysqlUnpublished: false }, ...over };
 }
 const STATE = { deployedAt: '2026-01-01T00:00:00Z', method: 'local', endpoints: { backend: 'http://localhost:8085' }, bundle: 'alternate' as const, source: 'fork' as const, status: 'complete' as const };
-const backend = (healthy: boolean, status?: number, error?: string) => ({ name: 'backend' as const, url: 'http://localhost:8085', healthy, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}) });
+const backend = (healthy: boolean, status?: number, error?: string) => ({
+  name: 'backend' as const,
+  url: 'http://localhost:8085',
+  healthy,
+  state: healthy ? ('healthy' as const) : status === 428 ? ('migrating' as const) : ('unhealthy' as const),
+  ...(status !== undefined ? { status } : {}),
+  ...(error ? { error } : {}),
+});
 const running = [
   { name: 'd-mysql-1', service: 'mysql', state: 'running' },
   { name: 'd-devlake-1', service: 'devlake', state: 'running' },
