@@ -126,6 +126,8 @@ function migrated(p: HttpProbe): boolean {
 
 /** At most this many /proceed-db-migration requests in one wait (a new one only after the last failed to connect). */
 const MAX_TRIGGERS = 3;
+/** Socket errors that mean the trigger never reached a running backend, or the backend went away under it. */
+const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 export interface MigrationOptions extends WaitOptions {
   /** Called once, when the migration has to be triggered (for a progress line). */
@@ -181,8 +183,10 @@ export async function runMigration(backendUrl: string, opts: MigrationOptions): 
             message: `the database migration failed: GET ${backendUrl}/proceed-db-migration answered HTTP ${answer.status}`,
           });
         }
-        // The request could not reach the backend (it restarted before or during the migration): ask again.
-        if (answer && answer.status === undefined && answer.error !== 'aborted' && triggers < MAX_TRIGGERS) fire();
+        // The backend refused or dropped the request (it restarted before or during the migration,
+        // which forgets a migration that had not finished): ask again. A request that merely ran
+        // out of time is not repeated — the migration it started goes on.
+        if (answer?.error !== undefined && LOST.has(answer.error) && triggers < MAX_TRIGGERS) fire();
         return { done: false, seen: seenOf(p) };
       },
       onProgress: (p) => opts.onProgress?.(progressText(what, p.elapsedMs, p.totalMs)),
