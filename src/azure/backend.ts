@@ -1,9 +1,12 @@
-// DevLake's backend on Azure: wait until it answers, trigger the database migration, and wait
-// (bounded) while it runs. Every wait has a deadline; every request its own timeout.
+// DevLake's backend on Azure: the same start-up and migration semantics as the local flow
+// (src/devlake/health.ts has the upstream facts): ready when `/ping` answers 200; migrated when a
+// route behind the 428 gate (`GET /plugins`) stops answering 428. `/proceed-db-migration` is
+// requested once per backend, with a request only the overall migration deadline bounds; the
+// first wait is short, and a migration still running after it is the `azure.migration-warming`
+// class, whose repair (`azure.wait-migration`) waits longer for the same request — never a second.
 
 import { DeployError } from '../recovery/deploy-error.js';
-import { sleep } from '../util/sleep.js';
-import { probeHttp, type HttpProbe } from '../devlake/probe.js';
+import { runMigration, waitForPing, type MigrationResult } from '../devlake/health.js';
 
 export interface BackendWaitOptions {
   /** Epoch ms after which the wait fails. */
@@ -14,82 +17,54 @@ export interface BackendWaitOptions {
   requestTimeoutMs?: number;
 }
 
-type Answer = HttpProbe;
-
-/** One GET: a status, or the socket's error code. The caller's abort is thrown, not answered. */
-async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Answer> {
-  const answer = await probeHttp(url, timeoutMs, signal);
-  signal?.throwIfAborted();
-  return answer;
+function trimmed(url: string): string {
+  return url.replace(/\/$/, '');
 }
 
-function describe(a: Answer): string {
-  return a.status !== undefined ? `HTTP ${a.status}` : (a.error ?? 'no answer');
-}
-
-/** Wait until `/ping` answers at all (200, or 428 while the migration waits). */
+/** Wait until `/ping` answers 200 (refused connections and restarts are expected until then). */
 export async function waitForBackend(backendUrl: string, opts: BackendWaitOptions): Promise<void> {
-  const url = `${backendUrl.replace(/\/$/, '')}/ping`;
-  const started = Date.now();
-  let last: Answer = {};
-  for (;;) {
-    last = await get(url, opts.requestTimeoutMs ?? 5000, opts.signal);
-    if (last.status === 200 || last.status === 428) return;
-    const now = Date.now();
-    if (now >= opts.deadline) break;
-    opts.onProgress?.(`Waiting for the DevLake backend… ${Math.round((now - started) / 1000)} s of ${Math.round((opts.deadline - started) / 1000)} s (${describe(last)})`);
-    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - now)), opts.signal);
+  try {
+    await waitForPing(trimmed(backendUrl), {
+      deadline: opts.deadline,
+      intervalMs: opts.intervalMs,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 5000,
+      code: 'backend-deadline',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof DeployError)) throw err;
+    throw new DeployError({ ...err.failure, operation: 'health.ping', message: `the DevLake backend at ${backendUrl} did not answer: ${err.failure.message}` });
   }
-  throw new DeployError({
-    source: 'health',
-    code: 'backend-deadline',
-    operation: 'health.ping',
-    target: url,
-    message: `the DevLake backend at ${backendUrl} did not answer /ping within ${Math.round((opts.deadline - started) / 1000)} s (last: ${describe(last)})`,
-  });
 }
 
-/** Trigger the migration once. 200: done. 428 (or no answer yet): the migration is warming. */
-export async function triggerMigration(backendUrl: string, opts: { signal?: AbortSignal; requestTimeoutMs?: number }): Promise<void> {
-  const url = `${backendUrl.replace(/\/$/, '')}/proceed-db-migration`;
-  const a = await get(url, opts.requestTimeoutMs ?? 10_000, opts.signal);
-  if (a.status !== undefined && a.status >= 200 && a.status < 300) return;
-  if (a.status === 428 || a.status === 503 || a.status === undefined) {
-    throw new DeployError({
-      source: 'health',
-      ...(a.status !== undefined ? { statusCode: a.status } : {}),
-      code: 'MigrationWarming',
-      operation: 'devlake.migrate',
-      target: url,
-      message: `GET ${url}: ${describe(a)} (the database migration is still running)`,
-    });
-  }
-  throw new DeployError({ source: 'health', statusCode: a.status, operation: 'devlake.migrate', target: url, message: `GET ${url}: ${describe(a)}` });
+export interface MigrationWaitOptions {
+  /** This wait's own deadline. */
+  deadline: number;
+  /** The deadline of the whole migration: the `/proceed-db-migration` request lives until then. */
+  triggerDeadline: number;
+  intervalMs: number;
+  signal?: AbortSignal;
+  onProgress?: (text: string) => void;
+  requestTimeoutMs?: number;
 }
 
 /**
- * Wait while the migration runs: poll `/ping` until it answers 200, at most `totalMs`, saying
- * `Migration still running… 40 s of 300 s` as it goes.
+ * Start the migration (once) and wait for it until `deadline`. Still running then: a
+ * DeployError with code `MigrationWarming` (HTTP 428), for the `azure.migration-warming` repair.
  */
-export async function waitForMigration(backendUrl: string, opts: { totalMs: number; intervalMs: number; signal?: AbortSignal; onProgress?: (t: string) => void; requestTimeoutMs?: number }): Promise<number> {
-  const url = `${backendUrl.replace(/\/$/, '')}/ping`;
-  const started = Date.now();
-  const deadline = started + opts.totalMs;
-  const total = Math.round(opts.totalMs / 1000);
-  let last: Answer = {};
-  for (;;) {
-    last = await get(url, opts.requestTimeoutMs ?? 5000, opts.signal);
-    const now = Date.now();
-    if (last.status === 200) return now - started;
-    if (now >= deadline) break;
-    opts.onProgress?.(`Migration still running… ${Math.round((now - started) / 1000)} s of ${total} s`);
-    await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - now)), opts.signal);
+export async function migrate(backendUrl: string, opts: MigrationWaitOptions): Promise<MigrationResult> {
+  try {
+    return await runMigration(trimmed(backendUrl), {
+      deadline: opts.deadline,
+      triggerDeadline: opts.triggerDeadline,
+      intervalMs: opts.intervalMs,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 5000,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof DeployError) || err.failure.code !== 'migration-deadline') throw err;
+    throw new DeployError({ ...err.failure, code: 'MigrationWarming', statusCode: 428, message: `${err.failure.message} (the database migration is still running)` });
   }
-  throw new DeployError({
-    source: 'health',
-    code: 'migration-deadline',
-    operation: 'devlake.migrate',
-    target: url,
-    message: `the DevLake migration did not finish within ${total} s (last: ${describe(last)})`,
-  });
 }

@@ -130,6 +130,8 @@ const MAX_TRIGGERS = 3;
 const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 export interface MigrationOptions extends WaitOptions {
+  /** How long the `/proceed-db-migration` request may live (default: `deadline`), when this wait is one part of a longer one. */
+  triggerDeadline?: number;
   /** Called once, when the migration has to be triggered (for a progress line). */
   onTrigger?: () => void;
 }
@@ -156,7 +158,7 @@ export async function runMigration(backendUrl: string, opts: MigrationOptions): 
     triggers++;
     const t: { answer?: HttpProbe } = {};
     trigger = t;
-    void triggerMigration(backendUrl, opts.deadline, opts.signal).then((a) => (t.answer = a));
+    void triggerMigration(backendUrl, opts.triggerDeadline ?? opts.deadline, opts.signal).then((a) => (t.answer = a));
   };
   opts.onTrigger?.();
   fire();

@@ -77,8 +77,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'migration-warming',
-    description: 'the backend answers 428 while its migration runs; a bounded wait, then the migration again',
-    setup: { backend: { warmingAnswers: 1, migrationMs: 1500 } },
+    description: 'the migration outlasts the first wait (its API answers 428); a bounded wait for the same /proceed-db-migration, then a check',
+    setup: { backend: { migrationMs: 1500 } },
     signedIn: true,
     expect: { exitCode: 0, incidents: [{ classId: 'azure.migration-warming', outcome: 'recovered' }], deployPuts: 1 },
   },
@@ -182,7 +182,7 @@ export const SCENARIOS: Scenario[] = [
       providers: { 'Microsoft.ContainerInstance': 'NotRegistered' },
       deletedVaults: softDeleted,
       mysql: stoppedMysql,
-      backend: { warmingAnswers: 1, migrationMs: 1200 },
+      backend: { migrationMs: 1200 },
     },
     signedIn: false,
     expect: {
@@ -223,7 +223,7 @@ export interface HarnessDeps {
   login: () => Promise<{ method: 'az' | 'device-code' }>;
   interactive: boolean;
   confirm: (q: string) => Promise<boolean>;
-  timeouts: { providerMs: number; mysqlMs: number; backendMs: number; migrationMs: number; pollMs: number };
+  timeouts: { providerMs: number; mysqlMs: number; backendMs: number; migrationFirstMs: number; migrationMs: number; pollMs: number };
   secrets: typeof TEST_SECRETS;
 }
 
@@ -257,7 +257,8 @@ export async function startScenario(s: Scenario, overrides: Partial<FakeArmSetup
     },
     interactive: true,
     confirm: () => Promise.resolve(true),
-    timeouts: { providerMs: 10_000, mysqlMs: 10_000, backendMs: 10_000, migrationMs: 300_000, pollMs: 100 },
+    // The first migration wait is short, so a scenario's migration of 1 s or more outlasts it.
+    timeouts: { providerMs: 10_000, mysqlMs: 10_000, backendMs: 10_000, migrationFirstMs: 500, migrationMs: 300_000, pollMs: 100 },
     secrets: TEST_SECRETS,
   };
   return { arm, deps, credential: out, loginCalls: () => out.loginCalls - before, close: () => arm.close() };

@@ -39,10 +39,10 @@ export type DeployPlan =
     };
 
 export interface BackendPlan {
-  /** `/proceed-db-migration` answers 428 this many times first (the migration is warming). */
-  warmingAnswers: number;
-  /** Once warming, `/ping` answers 428 for this long. */
+  /** How long the pending migration scripts run once `/proceed-db-migration` starts them. */
   migrationMs: number;
+  /** The database has pending scripts (default true: every fresh install has). */
+  pending?: boolean;
 }
 
 export interface FakeArmSetup {
@@ -142,27 +142,48 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The fake DevLake backend: /ping and /proceed-db-migration, with an optional warming migration. */
+/**
+ * The fake DevLake backend, after apache/incubator-devlake v1.0.1:
+ * - `backend/server/api/api.go` CreateApiServer(): /ping /ready /health /version are registered
+ *   before any middleware and answer during the migration (ping.Get: 200, no body).
+ * - SetupApiServer(): GET /proceed-db-migration calls services.ExecuteMigration() and answers when it
+ *   returns — it blocks for the whole migration; a second call while one runs is BadInput (400),
+ *   a call when ready answers 200 at once (`backend/server/services/init.go` ExecuteMigration).
+ * - Then the middleware that answers 428 to every later (and unknown) route while the status is
+ *   "waiting for migration confirmation" or "migrating"; after it RegisterRouter() (`router.go`, GET /plugins).
+ */
 function startBackend(plan: BackendPlan, counters: { migrationTriggers: number }): Promise<{ url: string; server: http.Server }> {
-  let warmingLeft = plan.warmingAnswers;
-  let migratingUntil = 0;
+  type Status = 'waiting for migration confirmation' | 'migrating' | 'ready';
+  let status: Status = plan.pending === false ? 'ready' : 'waiting for migration confirmation';
+  const body = (success: boolean, message: string) => ({ code: 0, success, message, causes: null, data: null });
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url.startsWith('/ping')) {
-      if (Date.now() < migratingUntil) return json(res, 428, { message: 'Database migration is running' });
-      return json(res, 200, { message: 'pong' });
-    }
-    if (url.startsWith('/proceed-db-migration')) {
-      counters.migrationTriggers++;
-      if (warmingLeft > 0) {
-        warmingLeft--;
-        if (migratingUntil === 0) migratingUntil = Date.now() + plan.migrationMs;
-        return json(res, 428, { message: 'migration is running, please wait' });
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET') {
+      if (path === '/ping') {
+        res.writeHead(200, { 'content-length': '0' });
+        return res.end();
       }
-      if (Date.now() < migratingUntil) return json(res, 428, { message: 'migration is running, please wait' });
-      return json(res, 200, { success: true, message: 'migration done' });
+      if (path === '/version') return json(res, 200, { version: 'v1.0.1@fake' });
+      if (path === '/ready') return status === 'ready' ? json(res, 200, body(true, status)) : json(res, 503, body(false, `service is not ready: ${status}`));
+      if (path === '/health') return json(res, 200, body(true, status === 'ready' ? 'good' : 'maybe'));
+      if (path === '/proceed-db-migration') {
+        counters.migrationTriggers++;
+        if (status === 'ready') return json(res, 200, body(true, 'success'));
+        if (status === 'migrating') return json(res, 400, body(false, 'error executing migration (400)\ncaused by: There is a migration in progress. (400)'));
+        status = 'migrating';
+        // The migration goes on whether or not the client waits for the answer.
+        setTimeout(() => {
+          status = 'ready';
+          if (!res.destroyed) json(res, 200, body(true, 'success'));
+        }, plan.migrationMs);
+        return;
+      }
     }
-    json(res, 404, { message: 'not found' });
+    if (status === 'waiting for migration confirmation') return json(res, 428, body(false, '\nNew migration scripts detected. Database migration is required to launch DevLake.\n'));
+    if (status === 'migrating') return json(res, 428, body(false, 'Database migration is in progress. Please wait until it is completed.'));
+    if (req.method === 'GET' && path === '/plugins') return json(res, 200, [{ plugin: 'github' }]);
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('404 page not found');
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }));
@@ -191,7 +212,7 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
   const registering = new Map<string, number>();
   const ops = new Map<string, AsyncOp>();
   const plans = [...(setup.deployPlans ?? [])];
-  const backend = await startBackend({ warmingAnswers: 0, migrationMs: 0, ...setup.backend }, state);
+  const backend = await startBackend({ migrationMs: 0, ...setup.backend }, state);
   let base = '';
 
   /** Start a long-running operation; its status URL answers InProgress `lroPolls` times, then the end. */

@@ -5,11 +5,12 @@
 import path from 'node:path';
 import type { Output } from '../../io/output.js';
 import { readAzureState, removeAzureState, type AzureState } from '../../devlake/state.js';
-import { probeHttp } from '../../devlake/probe.js';
+import { MIGRATION_GATED_PATH, probeHttp } from '../../devlake/probe.js';
 import { classify } from '../../recovery/classify.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError } from '../../recovery/deploy-error.js';
 import { formatReportLine } from '../../recovery/report.js';
+import { durationText } from '../../util/wait.js';
 import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from './flow.js';
 import { baseNameProblem, resourceGroupProblem } from '../../azure/names.js';
 import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
@@ -134,6 +135,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
       suffix: result.names.suffix,
       resources: { keyVault: result.names.keyVault, mysql: result.names.mysql, containers: [result.names.backend, result.names.grafana, result.names.configUi], acr: opts.official ? null : result.names.acr },
       endpoints: result.endpoints ?? null,
+      migration: result.migration ?? null,
       attempts: result.attempts,
       report: result.incidents.map((i) => i.lines.map((l) => formatReportLine(l))),
       records: result.incidents.map((i) => i.record),
@@ -151,6 +153,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
       out.line(`  Backend API: ${result.endpoints.backend}`);
       out.line(`  Config UI:   ${result.endpoints.configUi}`);
       out.line(`  Grafana:     ${result.endpoints.grafana}`);
+      if (result.migration) out.line(`  Migration:   ${result.migration.how === 'not-needed' ? 'nothing pending (the API answered at once)' : `done in ${durationText(result.migration.durationMs)}`}`);
       if (result.stateFile) out.line(`State saved to ${path.relative(process.cwd(), result.stateFile) || result.stateFile}`);
       out.line(`Secrets (MySQL password, ENCRYPTION_SECRET) are in Key Vault ${result.names.keyVault}.`);
     } else {
@@ -266,10 +269,13 @@ export async function stopAzure(opts: AzureStateCommandOptions, out: Output, dep
 
 // ── status ────────────────────────────────────────────────────────────────────
 
-async function ping(url: string | undefined): Promise<number | string> {
-  if (!url) return 'no endpoint';
-  const answer = await probeHttp(`${url.replace(/\/$/, '')}/ping`, 5000);
-  return answer.status ?? answer.error ?? 'no answer';
+async function ping(url: string | undefined): Promise<{ ping: number | string; state: 'healthy' | 'migrating' | 'unhealthy' }> {
+  if (!url) return { ping: 'no endpoint', state: 'unhealthy' };
+  const base = url.replace(/\/$/, '');
+  // /ping answers 200 while the migration waits or runs; a route behind the 428 gate tells.
+  const [answer, gated] = await Promise.all([probeHttp(`${base}/ping`, 5000), probeHttp(`${base}${MIGRATION_GATED_PATH}`, 5000)]);
+  const value = answer.status ?? answer.error ?? 'no answer';
+  return { ping: value, state: value !== 200 ? 'unhealthy' : gated.status === 428 ? 'migrating' : 'healthy' };
 }
 
 export async function statusAzure(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {
@@ -280,8 +286,9 @@ export async function statusAzure(opts: AzureStateCommandOptions, out: Output, d
     const mysql = await mysqlState(arm, state.resourceGroup, state.resources.mysql);
     const groups = [];
     for (const name of state.resources.containers) groups.push(await containerGroup(arm, state.resourceGroup, name));
-    const backend = await ping(state.endpoints?.backend);
-    const healthy = backend === 200;
+    const probe = await ping(state.endpoints?.backend);
+    const backend = probe.ping;
+    const healthy = probe.state === 'healthy';
     if (out.json) {
       out.document({
         ok: true,
@@ -294,13 +301,14 @@ export async function statusAzure(opts: AzureStateCommandOptions, out: Output, d
         endpoints: state.endpoints ?? null,
         mysql: { name: state.resources.mysql, state: mysql ?? 'absent' },
         containers: groups.map((g) => ({ name: g.name, state: g.exists ? (g.state ?? 'unknown') : 'absent' })),
-        backend: { ping: backend, healthy },
+        backend: { ping: backend, healthy, state: probe.state },
       });
     } else {
       out.line(`Azure deployment in ${state.resourceGroup} (${state.region}, subscription ${state.subscriptionId})${state.status === 'incomplete' ? ' — incomplete (the deploy did not finish)' : ''}`);
       out.line(`  MySQL ${state.resources.mysql}: ${mysql ?? 'absent'}`);
       for (const g of groups) out.line(`  Container group ${g.name}: ${g.exists ? (g.state ?? 'unknown') : 'absent'}`);
-      if (state.endpoints?.backend) out.line(`  Backend API ${state.endpoints.backend}: ${healthy ? out.green('healthy') : out.yellow(`not healthy (${String(backend)})`)}`);
+      const verdict = healthy ? out.green('healthy') : probe.state === 'migrating' ? out.yellow('migrating (HTTP 428: the database migration has not finished)') : out.yellow(`not healthy (${String(backend)})`);
+      if (state.endpoints?.backend) out.line(`  Backend API ${state.endpoints.backend}: ${verdict}`);
       if (state.endpoints?.configUi) out.line(`  Config UI:  ${state.endpoints.configUi}`);
       if (state.endpoints?.grafana) out.line(`  Grafana:    ${state.endpoints.grafana}`);
     }

@@ -40,7 +40,8 @@ import {
   unregisteredProviders,
   type ArmClients,
 } from '../../azure/arm.js';
-import { triggerMigration, waitForBackend, waitForMigration } from '../../azure/backend.js';
+import { migrate as migrateBackend, waitForBackend } from '../../azure/backend.js';
+import type { MigrationResult } from '../../devlake/health.js';
 import { findSubscription } from '../../azure/subscriptions.js';
 import { ensureRegistry, registryLogin, type RegistryLogin } from '../../azure/registry.js';
 import { buildAndPushImages, checkPushedImages, forkSource, type ImageSet } from '../../azure/images.js';
@@ -59,7 +60,9 @@ export interface AzureTimeouts {
   mysqlMs: number;
   /** Backend's first answer on /ping after the deployment. */
   backendMs: number;
-  /** The migration wait (the azure.migration-warming repair). */
+  /** The first wait for the migration; still running then: the azure.migration-warming class. */
+  migrationFirstMs: number;
+  /** The longer migration wait of its repair (azure.wait-migration). */
   migrationMs: number;
   /** Interval of our own polls (provider state, MySQL state, backend). */
   pollMs: number;
@@ -69,6 +72,7 @@ export const DEFAULT_TIMEOUTS: AzureTimeouts = {
   providerMs: 300_000,
   mysqlMs: 600_000,
   backendMs: 900_000,
+  migrationFirstMs: 60_000,
   migrationMs: 300_000,
   pollMs: 5_000,
 };
@@ -123,6 +127,8 @@ export interface AzureFlowResult {
   report: ReportLine[];
   failure?: { classId: string; message: string; remediation: string };
   stateFile?: string;
+  /** The database migration, when it finished: how, and how long from its start. */
+  migration?: MigrationResult;
   attempts: number;
   context: DeployAzureContext;
 }
@@ -171,6 +177,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   let arm: ArmClients | undefined;
   let location = opts.location;
   let stateFile: string | undefined;
+  let migration: MigrationResult | undefined;
   const previous = await readAzureState(dir).catch(() => undefined);
   const samePrevious = previous && previous.resourceGroup === opts.resourceGroup ? previous : undefined;
 
@@ -381,8 +388,15 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
         const backend = currentEndpoints?.backend;
         if (!backend) throw new RepairDeclinedError('no backend endpoint to wait on');
         try {
-          const ms = await waitForMigration(backend, { totalMs: t.migrationMs, intervalMs: t.pollMs, ...(signal ? { signal } : {}), onProgress: (s) => out.progress(s) });
-          return { repair: 'azure.wait-migration', description: `waited for the database migration (finished after ${seconds(ms)} of ${seconds(t.migrationMs)})` };
+          const since = Date.now();
+          await migrateBackend(backend, {
+            deadline: since + t.migrationMs,
+            triggerDeadline: Math.max(migrationDeadline, since + t.migrationMs),
+            intervalMs: t.pollMs,
+            ...(signal ? { signal } : {}),
+            onProgress: (s) => out.progress(s),
+          });
+          return { repair: 'azure.wait-migration', description: `waited for the database migration (finished after ${seconds(Date.now() - since)} of ${seconds(t.migrationMs)})` };
         } catch (err) {
           throw new RepairDeclinedError(err instanceof Error ? err.message : String(err));
         }
@@ -499,9 +513,25 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     await waitForBackend(input.endpoints.backend, { deadline: Date.now() + t.backendMs, intervalMs: t.pollMs, ...(signal ? { signal } : {}), onProgress: (s) => out.progress(s) });
   };
 
+  // The migration: one /proceed-db-migration request for the whole of it (first wait + the repair's).
+  let migrationStarted = 0;
+  let migrationDeadline = 0;
   const migrate = async ({ input }: { input: { endpoints: DeployOutcome['endpoints']; attempt: 1 | 2 } }): Promise<void> => {
-    out.progress(input.attempt === 1 ? 'Triggering the database migration' : 'Triggering the database migration again');
-    await triggerMigration(input.endpoints.backend, signal ? { signal } : {});
+    const now = Date.now();
+    if (input.attempt === 1) {
+      migrationStarted = now;
+      migrationDeadline = now + t.migrationFirstMs + t.migrationMs;
+    }
+    out.progress(input.attempt === 1 ? 'Starting the database migration (GET /proceed-db-migration)' : 'Checking that the database migration is done');
+    const r = await migrateBackend(input.endpoints.backend, {
+      // The second attempt only confirms what the repair's wait saw: a short look, no new trigger.
+      deadline: input.attempt === 1 ? now + t.migrationFirstMs : now + Math.max(5_000, 2 * t.pollMs),
+      triggerDeadline: Math.max(migrationDeadline, now + 5_000),
+      intervalMs: t.pollMs,
+      ...(signal ? { signal } : {}),
+      onProgress: (text) => out.progress(text),
+    });
+    migration = { how: r.how === 'not-needed' && input.attempt === 2 ? 'triggered' : r.how, durationMs: r.how === 'not-needed' && input.attempt === 1 ? 0 : Date.now() - migrationStarted };
   };
 
   const persist = async ({ input }: { input: DeployAzureContext }): Promise<void> => {
@@ -568,7 +598,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       case 'azure.start-mysql':
         return `checking MySQL server ${names.mysql} again`;
       case 'azure.wait-migration':
-        return 'triggering the database migration again';
+        return 'checking that the API answers (no second /proceed-db-migration)';
       default:
         return 'trying once more';
     }
@@ -727,6 +757,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     report: finished.flatMap((i) => i.lines),
     ...(failure ? { failure } : {}),
     ...(stateFile ? { stateFile } : {}),
+    ...(ok && migration ? { migration } : {}),
     attempts: context.attempts,
     context,
   };

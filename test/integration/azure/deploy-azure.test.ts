@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deployAzure } from '../../../src/targets/azure/commands.js';
 import { Output } from '../../../src/io/output.js';
 import type { AzureCommandDeps } from '../../../src/targets/azure/commands.js';
-import { SCENARIOS, RESOURCE_GROUP, LOCATION, SUFFIX, VAULT, MYSQL, TEST_SECRETS, startScenario, type Harness, type Scenario } from '../../fake-arm/scenarios.js';
+import { SCENARIOS, RESOURCE_GROUP, LOCATION, SUFFIX, VAULT, MYSQL, TEST_SECRETS, scenario, startScenario, type Harness, type Scenario } from '../../fake-arm/scenarios.js';
 
 interface Captured {
   stdout: string;
@@ -32,8 +32,9 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function run(s: Scenario, json = false) {
+async function run(s: Scenario, json = false, tweak?: (h: Harness) => void) {
   harness = await startScenario(s);
+  tweak?.(harness);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `gh-devlake-az-${s.name}-`));
   const c = capture(json);
   const code = await deployAzure(
@@ -108,4 +109,44 @@ describe('deploy azure against the fake ARM', () => {
       }
     });
   }
+});
+
+// The fake backend behaves as DevLake v1.0.1 (test/fake-arm/server.ts names the upstream code): /ping
+// answers 200 all along, /proceed-db-migration blocks for the whole migration, /plugins answers 428 until then.
+describe('the database migration on Azure', () => {
+  const gated = async (): Promise<number> => (await fetch(`${harness!.arm.backendUrl}/plugins`, { signal: AbortSignal.timeout(5_000) })).status;
+
+  it('a fresh deploy triggers the migration once and reports how long it took', async () => {
+    const r = await run(scenario('fresh'), true);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(harness!.arm.state.migrationTriggers).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'ok', migration: { how: 'triggered' } });
+    expect(await gated()).toBe(200);
+  });
+
+  it('a migration that outlasts the first wait: the repair waits for the same request (no second trigger), healthy only once /plugins answers', async () => {
+    const r = await run(scenario('migration-warming'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(harness!.arm.state.migrationTriggers).toBe(1);
+    expect(r.stdout).toMatch(/^Detected: DevLake migration in progress — the database migration did not finish within \d+ s: http:\/\/127\.0\.0\.1:\d+\/plugins still answers 428 Precondition Required/m);
+    expect(r.stdout).toMatch(/^Repair: +waited for the database migration \(finished after \d+ s of 300 s\)$/m);
+    expect(r.stdout).toMatch(/^Outcome: +recovered — the migration is done$/m);
+    expect(r.stdout).toMatch(/^ {2}Migration: {3}done in [12] s$/m);
+    expect(r.stderr).toMatch(/Migration running… \d+ s of 300 s/);
+    expect(await gated()).toBe(200);
+  });
+
+  it('the deadline passes mid-migration: a clear message, state incomplete, exit 1, nothing torn down', async () => {
+    const long: Scenario = { ...scenario('migration-warming'), setup: { backend: { migrationMs: 60_000 } } };
+    const r = await run(long, false, (h) => (h.deps.timeouts.migrationMs = 700));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).not.toMatch(/healthy|DevLake is deployed/);
+    expect(r.stdout).toMatch(/^Repair: +none — the database migration did not finish within 1 s: .*\/plugins still answers 428 Precondition Required; DevLake goes on migrating/m);
+    expect(r.stdout).toMatch(/^Outcome: +failed/m);
+    expect(r.state?.status).toBe('incomplete');
+    expect(harness!.arm.state.migrationTriggers).toBe(1);
+    // Nothing torn down: the container groups are still there, and the backend still migrating.
+    expect(harness!.arm.state.containerGroups.size).toBe(3);
+    expect(await gated()).toBe(428);
+  });
 });
