@@ -14,7 +14,7 @@ port=${PORT:-8080}
 port=${port#:}
 mkdir -p "${LOGGING_DIR:-/app/logs}" 2>/dev/null
 rm -rf "$STATUS" "$STATUS.lock"
-echo "test devlake ${DEVLAKE_VERSION:-dev}: starting"
+echo "test devlake ${DEVLAKE_VERSION:-dev}: starting (Init takes ${START_DELAY_SECONDS:-0}s)"
 
 # services.InitResources() → runner.CreateAppBasicRes() → NewGormDb(): DB_URL is required and the
 # connection is made at once; any error panics (`backend/core/runner/basic_res.go`), so the process

@@ -81,12 +81,16 @@ describe('fork repo', () => {
       const info = await docker.getImage(tag).inspect();
       expect(info.Size).toBeLessThan(5_000_000);
     }
-    const backend = await startContainer(`gdl-test-fork-check/backend:p${process.pid}`, 8080, { env: { MIGRATION_SECONDS: '0' } });
+    // The backend needs its MySQL to start (services.Init), as the test image does.
+    const mysql = await startContainer(IMAGES.mysql, 3306);
+    started.push(mysql);
+    const ip = Object.values((await docker.getContainer(mysql.id).inspect()).NetworkSettings.Networks)[0]?.IPAddress;
+    const backend = await startContainer(`gdl-test-fork-check/backend:p${process.pid}`, 8080, { env: { MIGRATION_SECONDS: '0', DB_URL: `mysql://merico:merico@${ip}:3306/lake` } });
     started.push(backend);
     await waitForHttp(`${backend.url}/ping`);
-    expect((await http(`${backend.url}/version`)).status).toBe(428);
+    expect((await http(`${backend.url}/plugins`)).status).toBe(428);
     expect((await http(`${backend.url}/proceed-db-migration`)).status).toBe(200);
-    expect((await http(`${backend.url}/version`)).status).toBe(200);
+    expect((await http(`${backend.url}/plugins`)).status).toBe(200);
 
     const grafana = await startContainer(`gdl-test-fork-check/grafana:p${process.pid}`, 3000);
     started.push(grafana);

@@ -217,11 +217,13 @@ describe('the backend never answers', () => {
     // the connection): the deploy asks only what this project publishes (issue 18 case 5).
     const compose = [
       'services:',
+      // The MySQL stand-in (not published): the backend needs it to start (services.Init).
       '  mysql:',
-      `    image: ${IMAGES.base}`,
-      '    command: ["sh", "-c", "trap \'exit 0\' TERM; while true; do sleep 1; done"]',
+      `    image: ${IMAGES.mysql}`,
       '  devlake:',
       `    image: ${IMAGES.backend()}`,
+      // As in the release file: DevLake panics if it starts before MySQL listens, and comes back.
+      '    restart: always',
       '    env_file: [./.env]',
       '    ports: ["8080:8080"]',
       '    environment:',
@@ -240,7 +242,7 @@ describe('the backend never answers', () => {
       // The container states, as the engine reports them…
       expect(doc.failure.remediation).toMatch(/Containers: devlake running \(Up [^)]*\), mysql running \(Up [^)]*\)\./);
       // …and the backend's last log lines, through the Engine API.
-      expect(doc.failure.remediation).toMatch(/Last 1 log line\(s\) of devlake:\n {4}test devlake v1\.0\.1: starting \(delay 600s\)$/);
+      expect(doc.failure.remediation).toMatch(/Last \d+ log line\(s\) of devlake:\n(?: {4}.*\n)* {4}test devlake v1\.0\.1: starting \(Init takes 600s\)$/);
       const text = await runCli(['status', '--dir', t.dir, '--json'], { cwd: t.root });
       const status = JSON.parse(text.stdout) as { deployment: { status: string }; history: { classId: string }[] };
       expect(status.deployment.status).toBe('incomplete');

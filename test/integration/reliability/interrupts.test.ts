@@ -194,7 +194,7 @@ describe('interrupted deploys', () => {
     backends.push(backend);
     const t = await testDir('int-migrate');
     const run = watch(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION, '--timeout', '300'], t);
-    await run.waitForOutput(/Migration still running/, 120_000);
+    await run.waitForOutput(/Migration running…/, 120_000);
     expect(backend.requests.map((r) => r.path)).toContain('/proceed-db-migration');
     const { code, ms } = await interrupt(run, 'SIGTERM');
     expect(code, run.stderr).toBe(143);

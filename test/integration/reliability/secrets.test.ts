@@ -52,14 +52,15 @@ function secretCompose(backendOn8080: boolean): string {
   return [
     'services:',
     '  mysql:',
-    `    image: ${IMAGES.base}`,
-    `    command: ["sh", "-c", ${JSON.stringify(SLEEP)}]`,
+    // The MySQL stand-in: the test backend on 8080 needs it to start (services.Init).
+    `    image: ${backendOn8080 ? IMAGES.mysql : IMAGES.base}`,
+    ...(backendOn8080 ? [] : [`    command: ["sh", "-c", ${JSON.stringify(SLEEP)}]`]),
     '    environment:',
     `      MYSQL_PASSWORD: ${MYSQL_PASSWORD}`,
     `      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}`,
     '  devlake:',
     ...(backendOn8080
-      ? [`    image: ${IMAGES.backend()}`, '    ports:', '      - 8080:8080']
+      ? [`    image: ${IMAGES.backend()}`, '    restart: always', '    ports:', '      - 8080:8080']
       : [
           `    image: ${IMAGES.base}`,
           '    command:',

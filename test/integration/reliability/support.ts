@@ -260,7 +260,9 @@ export interface FakeBackend {
 /**
  * Answer on the backend port (8080) like a DevLake that is not ready: 'unhealthy' answers 503 to
  * everything; 'hang' never answers /ping (so a poll is in flight when the test interrupts);
- * 'migrating' is up (/ping 200) but its migration never finishes (428); 'ready' is a healthy,
+ * 'migrating' is up (/ping 200) but its migration never finishes: as in apache/incubator-devlake
+ * `backend/server/api/api.go`, /proceed-db-migration holds its answer while the migration runs and
+ * every route after the 428 middleware (GET /plugins…) answers 428; 'ready' is a healthy,
  * migrated backend. The deploy under test then
  * needs no published ports of its own, so these tests do not compete for 3306/3002/4000.
  * Binds all interfaces, IPv4 and IPv6, waiting (bounded) while another test run holds the port.
@@ -281,7 +283,9 @@ export async function fakeBackend(mode: 'unhealthy' | 'hang' | 'migrating' | 're
       req.socket.once('close', () => (r.abortedAt ??= Date.now()));
       return;
     }
-    if (p === '/ping' || p === '/proceed-db-migration' || mode === 'ready') return send(200, '{"status":"ok"}');
+    if (p === '/ping' || p === '/version' || mode === 'ready') return send(200, p === '/ping' ? '' : '{"version":"v1.0.1@fake"}');
+    // The migration runs until the test ends: its request gets no answer (close() drops it).
+    if (p === '/proceed-db-migration') return;
     return send(428, '{"success":false,"message":"database migration required (fake backend)"}');
   });
   const until = Date.now() + timeoutMs;
