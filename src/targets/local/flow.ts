@@ -2,6 +2,7 @@
 // A failure's journey: engine error (src/engine) → DeployFailure (src/recovery/failure) →
 // class (src/recovery/classify) → repair (here) → report lines (src/recovery/report) → state file.
 
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { localDeclineReason } from '../../../machines/guards.js';

@@ -79,7 +79,9 @@ describe('test backend image: the 428 gate and /proceed-db-migration', () => {
     for (const p of ['/plugins', '/blueprints', '/projects', '/no-such-route']) {
       const r = await http(c.url + p);
       expect(r.status, p).toBe(428);
-      expect(JSON.parse(r.body)).toMatchObject({ success: false, message: expect.stringContaining('New migration scripts detected. Database migration is required to launch DevLake.') });
+      const body = JSON.parse(r.body) as { success: unknown; message: unknown };
+      expect(body.success).toBe(false);
+      expect(body.message).toEqual(expect.stringContaining('New migration scripts detected. Database migration is required to launch DevLake.'));
     }
     // Only GET is registered: HEAD /ping is an unknown route, behind the gate.
     expect(parseRawResponse(await rawRequest(c.port, 'HEAD /ping HTTP/1.1\r\nHost: x\r\n\r\n')).statusLine).toBe('HTTP/1.1 428 Precondition Required');

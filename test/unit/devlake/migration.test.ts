@@ -118,7 +118,7 @@ describe('waitForPing', () => {
       await waitForPing(`http://127.0.0.1:${port}`, {
         deadline: Date.now() + 10_000,
         onProgress: (t) => progress.push(t),
-        restarts: async () => ++restarts,
+        restarts: () => Promise.resolve(++restarts),
       });
     } finally {
       server.close();
@@ -128,7 +128,7 @@ describe('waitForPing', () => {
 
   it('at the deadline: the deadline failure with what it saw and the restart count', async () => {
     const port = await freePort();
-    const err = (await waitForPing(`http://127.0.0.1:${port}`, { deadline: Date.now() + 300, restarts: async () => 2 }).catch((e: unknown) => e)) as DeployError;
+    const err = (await waitForPing(`http://127.0.0.1:${port}`, { deadline: Date.now() + 300, restarts: () => Promise.resolve(2) }).catch((e: unknown) => e)) as DeployError;
     expect(err.failure).toMatchObject({ source: 'health', code: 'deadline' });
     expect(err.message).toMatch(/did not become ready within 0 s \(last: ECONNREFUSED; the backend container restarted 2 times\)$/);
   });
