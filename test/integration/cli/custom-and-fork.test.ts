@@ -25,14 +25,17 @@ describe('deploy local --source custom', () => {
     await mkdir(t.dir, { recursive: true });
     const compose = await releaseFileText('docker-compose.yml');
     await writeFile(path.join(t.dir, 'docker-compose.yml'), compose);
-    await writeFile(path.join(t.dir, '.env'), 'ENCRYPTION_SECRET=MINE\n', { mode: 0o644 });
+    // The release compose file reads DB_URL from .env (env.example has it); DevLake panics without it.
+    const dbUrl = (await releaseFileText('env.example')).split('\n').find((l) => l.startsWith('DB_URL='))!;
+    const env = `${dbUrl}\nENCRYPTION_SECRET=MINE\n`;
+    await writeFile(path.join(t.dir, '.env'), env, { mode: 0o644 });
     const r = await runCli(['deploy', 'local', '--source', 'custom', '--dir', t.dir, '--timeout', '60'], { cwd: t.root });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('DevLake is deployed.');
     expect((await composeContainers(t.project)).filter((c) => c.State === 'running')).toHaveLength(4);
     expect(await readFile(path.join(t.dir, 'docker-compose.yml'), 'utf8')).toBe(compose);
     // The user's .env is kept as it is (only its mode is tightened, and the user told).
-    expect(await readFile(path.join(t.dir, '.env'), 'utf8')).toBe('ENCRYPTION_SECRET=MINE\n');
+    expect(await readFile(path.join(t.dir, '.env'), 'utf8')).toBe(env);
     expect(r.stderr).toContain('0600');
     const state = JSON.parse(await readFile(path.join(t.dir, '.devlake-local.json'), 'utf8')) as { source: string; composeFile: string };
     expect(state).toMatchObject({ source: 'custom', composeFile: 'docker-compose.yml' });

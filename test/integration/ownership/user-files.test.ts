@@ -48,7 +48,9 @@ describe('a custom compose file is never overwritten', () => {
     const t = await testDir('custom-resume');
     await writeFile(path.join(t.dir, 'docker-compose.yml'), await userCompose('resume'));
     // The backend takes its time to listen: the deploy is interrupted while it waits for health.
-    await writeFile(path.join(t.dir, '.env'), 'START_DELAY_SECONDS=8\nMY_SETTING=keep me\n', { mode: 0o600 });
+    // DB_URL as the release's env.example has it: DevLake panics without it (backend/core/runner/db.go).
+    const dbUrl = (await releaseFileText('env.example')).split('\n').find((l) => l.startsWith('DB_URL='))!;
+    await writeFile(path.join(t.dir, '.env'), `${dbUrl}\nSTART_DELAY_SECONDS=8\nMY_SETTING=keep me\n`, { mode: 0o600 });
     const run = spawnCli(['deploy', 'local', '--dir', t.dir, '--source', 'custom', '--timeout', '60'], { cwd: t.root, env: server.env });
     await run.waitForOutput(/Container devlake: started/);
     run.kill('SIGINT');
