@@ -195,6 +195,9 @@ describe('interrupted deploys', () => {
     const t = await testDir('int-migrate');
     const run = watch(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION, '--timeout', '300'], t);
     await run.waitForOutput(/Migration running…/, 120_000);
+    // The progress line comes from the first poll of a gated route, which can reach the backend
+    // before the trigger's own request does: wait for the trigger, bounded.
+    for (let i = 0; i < 100 && !backend.requests.some((r) => r.path === '/proceed-db-migration'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(backend.requests.map((r) => r.path)).toContain('/proceed-db-migration');
     const { code, ms } = await interrupt(run, 'SIGTERM');
     expect(code, run.stderr).toBe(143);
