@@ -65,6 +65,34 @@ function toPullProgress(image: string, msg: JsonMessage): PullProgress | undefin
   return p;
 }
 
+/**
+ * Read a pull or push progress stream to its end. The daemon reports a failure inside the stream
+ * (with HTTP 200): the first `error` message becomes an EngineError for `operation`; every other
+ * message goes to `onMessage`.
+ */
+async function readProgressStream(
+  operation: 'pull' | 'push',
+  stream: NodeJS.ReadableStream,
+  name: string,
+  opts: ImageCallOptions,
+  onMessage: (msg: JsonMessage) => void,
+): Promise<void> {
+  let failure: string | undefined;
+  await readJsonLines(
+    stream,
+    (msg) => {
+      const err = streamError(msg);
+      if (err !== undefined) {
+        failure ??= err;
+        return;
+      }
+      onMessage(msg);
+    },
+    opts.signal,
+  );
+  if (failure !== undefined) throw streamFailure(operation, failure, name, opts.service);
+}
+
 /** Pull `name` (`:latest` when untagged) and return its ID. */
 export async function pullImage(
   engine: Engine,
@@ -77,21 +105,10 @@ export async function pullImage(
     'pull',
     async (d) => {
       const stream = await d.pull(name, abortOpt(opts.signal));
-      let failure: string | undefined;
-      await readJsonLines(
-        stream,
-        (msg) => {
-          const err = streamError(msg);
-          if (err !== undefined) {
-            failure ??= err;
-            return;
-          }
-          const p = toPullProgress(name, msg);
-          if (p && onProgress) onProgress(p);
-        },
-        opts.signal,
-      );
-      if (failure !== undefined) throw streamFailure('pull', failure, name, opts.service);
+      await readProgressStream('pull', stream, name, opts, (msg) => {
+        const p = toPullProgress(name, msg);
+        if (p && onProgress) onProgress(p);
+      });
     },
     ctx,
   );
@@ -219,23 +236,12 @@ export async function pushImage(
     'push',
     async (d) => {
       const stream = await d.getImage(repo).push({ tag, authconfig: auth, ...abortOpt(opts.signal) } as Docker.ImagePushOptions);
-      let failure: string | undefined;
-      await readJsonLines(
-        stream,
-        (msg) => {
-          const err = streamError(msg);
-          if (err !== undefined) {
-            failure ??= err;
-            return;
-          }
-          const aux = msg.aux as { Digest?: unknown } | undefined;
-          if (aux && typeof aux.Digest === 'string') digest = aux.Digest;
-          const p = toPullProgress(name, msg);
-          if (p && onProgress) onProgress(p);
-        },
-        opts.signal,
-      );
-      if (failure !== undefined) throw streamFailure('push', failure, name, opts.service);
+      await readProgressStream('push', stream, name, opts, (msg) => {
+        const aux = msg.aux as { Digest?: unknown } | undefined;
+        if (aux && typeof aux.Digest === 'string') digest = aux.Digest;
+        const p = toPullProgress(name, msg);
+        if (p && onProgress) onProgress(p);
+      });
     },
     { target: name, service: opts.service, signal: opts.signal },
   );

@@ -46,6 +46,19 @@ const SCOPE_FACT = /--scope\s+(?<scope>https:\/\/[\w.-]+(?::\d+)?\/[\w./-]*)/i;
 const TENANT_FACT = /--tenant\s+["']?(?<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[\w-]+(?:\.[\w-]+)+)/i;
 const AADSTS_FACT = /\b(?<aadsts>AADSTS\d{5,6})\b/;
 
+/** The two azure.image-inaccessible rules' shared part. */
+const IMAGE_INACCESSIBLE = {
+  id: 'azure.image-inaccessible',
+  title: 'container image not accessible',
+  repair: null,
+  remediation:
+    'Container Instances could not pull {image|the image}: the name or tag is wrong, the registry needs credentials ' +
+    '(imageRegistryCredentials), or Docker Hub limited the pulls. Check the image exists (`docker pull {image|<image>}`), ' +
+    'then re-run.',
+  docs: 'recovery.md#azure-image-inaccessible',
+  examples: ["The image 'apache/devlake:v9.9.9' in container group 'devlake-backend' is not accessible. Please check the image and registry credential."],
+} as const satisfies Omit<TaxonomyRule, 'match'>;
+
 export const AZURE_RULES: readonly TaxonomyRule[] = [
   // ── Sign-in: the code says which credential failed and why (src/azure/sign-in.ts) ──
   {
@@ -560,30 +573,16 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     docs: 'recovery.md#azure-region-disallowed',
     examples: ["Resource 'devlake-mysql' was disallowed by Azure: This policy maintains a set of best available regions where your subscription can deploy resources."],
   },
+  // By code, and by text where the code was lost on the way: one class, two matches (a rule's
+  // match fields must all hold, so the two cannot be one rule).
   {
-    id: 'azure.image-inaccessible',
-    title: 'container image not accessible',
+    ...IMAGE_INACCESSIBLE,
     match: { sources: AZ, codes: ['InaccessibleImage'] },
     facts: { extract: [/\bThe image '(?<image>[^']+)' in container group '(?<name>[^']+)'/i] },
-    repair: null,
-    remediation:
-      'Container Instances could not pull {image|the image}: the name or tag is wrong, the registry needs credentials ' +
-      '(imageRegistryCredentials), or Docker Hub limited the pulls. Check the image exists (`docker pull {image|<image>}`), ' +
-      'then re-run.',
-    docs: 'recovery.md#azure-image-inaccessible',
-    examples: ["The image 'apache/devlake:v9.9.9' in container group 'devlake-backend' is not accessible. Please check the image and registry credential."],
   },
   {
-    id: 'azure.image-inaccessible',
-    title: 'container image not accessible',
+    ...IMAGE_INACCESSIBLE,
     match: { sources: AZ, patterns: [/\bThe image '(?<image>[^']+)' in container group '(?<name>[^']+)' is not accessible\b/i] },
-    repair: null,
-    remediation:
-      'Container Instances could not pull {image|the image}: the name or tag is wrong, the registry needs credentials ' +
-      '(imageRegistryCredentials), or Docker Hub limited the pulls. Check the image exists (`docker pull {image|<image>}`), ' +
-      'then re-run.',
-    docs: 'recovery.md#azure-image-inaccessible',
-    examples: ["The image 'apache/devlake:v9.9.9' in container group 'devlake-backend' is not accessible. Please check the image and registry credential."],
   },
   {
     id: 'azure.quota-exceeded',
