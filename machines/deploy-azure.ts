@@ -27,18 +27,10 @@
 
 import { assign, fromPromise, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
-import { azureRepairAllowed } from './guards.js';
+import { azureRepairAllowed, type AzureGuardInput } from './guards.js';
 
-export interface DeployAzureInput {
-  /** An interactive terminal, not CI: the login repair may prompt. */
-  interactive: boolean;
-  /** The credential kind of the run (the sign-in repairs apply to the az chain only). */
-  credential?: 'cli' | 'environment' | 'managed-identity';
-  /** The Key Vault name this deployment derives for its resource group (the only one it may purge). */
-  keyVaultName: string;
-  /** The MySQL server name this deployment derives (the only one it may start). */
-  mysqlName: string;
-}
+/** What the run knows before it starts (the repair guards read it): see AzureGuardInput. */
+export type DeployAzureInput = AzureGuardInput;
 
 /** Proactive findings of the preflight, one failure per kind (absent: nothing found). */
 export interface PreflightFindings {

@@ -12,9 +12,9 @@
 
 import { assign, fromPromise, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
-import { localRepairAllowed } from './guards.js';
+import { localRepairAllowed, type LocalSource } from './guards.js';
 
-export type LocalSource = 'official' | 'fork' | 'custom';
+export type { LocalSource } from './guards.js';
 export type LocalMode = 'deploy' | 'start';
 
 export interface DeployLocalInput {
@@ -24,6 +24,8 @@ export interface DeployLocalInput {
   bundle: 'default' | 'alternate';
   /** Whether MySQL's host port is dropped from the start (recorded by an earlier repair). */
   mysqlUnpublished: boolean;
+  /** Repairs switched off for this run (`--no-repair`): they decline, and say so. */
+  disabled?: readonly RepairId[];
 }
 
 /** What the plan for one compose attempt is. The flow turns it into a compose project. */
@@ -105,7 +107,7 @@ export const deployLocalMachine = setup({
     // Guards run before the transition's actions: read the classification from the event.
     repairAllowed: ({ context, event }) => {
       const c = outputOf<Classification | undefined>(event);
-      return c !== undefined && localRepairAllowed(c, context.plan, context.input.source);
+      return c !== undefined && localRepairAllowed(c, context.plan, context.input.source, context.input.disabled);
     },
   },
   actions: {

@@ -35,9 +35,6 @@ export interface LoginIo {
 
 export type LoginFn = (io: LoginIo) => Promise<LoginResult>;
 
-/** The exact command a user runs by hand. */
-export const LOGIN_COMMAND = 'az login';
-
 /** Whether the login repair may prompt: a terminal on both ends and not CI. */
 export function isInteractive(env: NodeJS.ProcessEnv, stdin: { isTTY?: boolean } = process.stdin, stderr: { isTTY?: boolean } = process.stderr): boolean {
   return Boolean(stdin.isTTY) && Boolean(stderr.isTTY) && env.CI !== 'true';

@@ -18,6 +18,21 @@ function parseSeconds(value: string): number {
   return n;
 }
 
+/** `--no-repair <id>`, repeatable: every id given, in order (checked against the registry when the command runs). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * The off switch of the automatic repairs. commander stores a `--no-*` flag under the name without
+ * `no-` (`repair`); with a value it keeps the values, and the default keeps it a list.
+ */
+function noRepairOption(): Commander.Option {
+  return new Option('--no-repair <id>', 'do not apply this automatic repair (repeatable; also GH_DEVLAKE_NO_REPAIR=id,id); ids in docs/recovery.md')
+    .argParser(collect)
+    .default([], 'none');
+}
+
 function parseBool(value: string | undefined): boolean {
   if (value === undefined || value === 'true') return true;
   if (value === 'false') return false;
@@ -87,6 +102,7 @@ Docs: docs/deploy.md, docs/recovery.md, docs/doctor.md, docs/status.md, docs/sta
     .addOption(new Option('--timeout <seconds>', 'overall deadline for health and migration waits').argParser(parseSeconds).default(360))
     .option('--json', 'print one JSON document (with the recovery record) instead of text')
     .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
+    .addOption(noRepairOption())
     .addHelpText(
       'after',
       `
@@ -100,7 +116,9 @@ was edited, or of a --source custom deploy) without --replace-compose; whatever 
 backed up first as FILE.bak.N. .env is merged: your settings are kept, new ones added.
 
 Recovery: a port conflict on 8080/3002/4000 falls back once to 8085/3004/4004 (official and
-fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md.`,
+fork only); a busy 3306 starts MySQL without publishing it. --no-repair local.alternate-bundle
+(or GH_DEVLAKE_NO_REPAIR=local.alternate-bundle) turns one off: it then declines and says so.
+See docs/recovery.md.`,
     )
     .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'deploy', 'local')));
 
@@ -119,6 +137,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--yes', 'do not ask for confirmation')
     .option('--json', 'print one JSON document instead of text')
     .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
+    .addOption(noRepairOption())
     .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'deploy', 'azure')));
 
   program
@@ -171,6 +190,7 @@ fork only); a busy 3306 starts MySQL without publishing it. See docs/recovery.md
     .option('--subscription <id>', 'Azure subscription id')
     .option('--base-name <name>', "Azure resource name prefix (default: the state file's, else devlake)")
     .option('--json', 'print one JSON document')
+    .addOption(noRepairOption())
     .addHelpText('after', '\nExit code 0 when a deploy would succeed with at most automatic repairs, 1 when something needs you. See docs/doctor.md.')
     .action(run(async () => (await import('./commands/doctor.js')).doctorCommand(io)));
 

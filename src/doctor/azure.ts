@@ -13,7 +13,7 @@ import { azureNames, officialImages, type AzureNames } from '../azure/names.js';
 import { buildTemplate } from '../azure/template.js';
 import { REQUIRED_PROVIDERS } from '../targets/azure/flow.js';
 import { toDeployFailure } from '../recovery/failure.js';
-import type { Classification, DeployFailure, Facts } from '../recovery/types.js';
+import type { Classification, DeployFailure, Facts, RepairId } from '../recovery/types.js';
 import { classifyFinding } from './findings.js';
 import { azureRepairAllowed, type AzureGuardInput } from './repair-guard.js';
 import type { CheckResult, DoctorReport } from './types.js';
@@ -42,6 +42,8 @@ export interface AzureDoctorDeps {
   credentials?: (ctx: AzureContext, env: NodeJS.ProcessEnv) => Promise<NamedCredential[]>;
   /** Whether the login repair could prompt (default: the deploy's own test: TTYs and not CI). */
   interactive?: boolean;
+  /** Repairs the deploy would run without (`--no-repair`, GH_DEVLAKE_NO_REPAIR). */
+  disabled?: readonly RepairId[];
   /** Deadline of one token request (default 30 s). */
   tokenTimeoutMs?: number;
 }
@@ -307,7 +309,14 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
   const checks: CheckResult[] = [];
   const skipped: DoctorReport['skipped'] = [];
   const names = azureNames(opts.baseName ?? 'devlake', opts.resourceGroup);
-  const guard: AzureGuardInput = { interactive: deps.interactive ?? isInteractive(env), credential: credentialKind(env), keyVaultName: names.keyVault, mysqlName: names.mysql };
+  const guard: AzureGuardInput = {
+    interactive: deps.interactive ?? isInteractive(env),
+    credential: credentialKind(env),
+    keyVaultName: names.keyVault,
+    mysqlName: names.mysql,
+    resourceGroup: opts.resourceGroup,
+    ...(deps.disabled ? { disabled: deps.disabled } : {}),
+  };
   const rg = opts.resourceGroup;
   let location = opts.location;
 

@@ -2,7 +2,7 @@
 // ports (with Windows' excluded ranges), images, disk. Nothing here changes anything.
 
 import type { openEngine } from '../engine/client.js';
-import type { Facts } from '../recovery/types.js';
+import type { Facts, RepairId } from '../recovery/types.js';
 import { loadLocalContext } from './context.js';
 import { decideDeployment, observeDeployment } from './deployment.js';
 import { decideDisk, observeDisk, type StatFs } from './disk.js';
@@ -24,6 +24,8 @@ export interface LocalDoctorDeps {
   healthTimeoutMs?: number;
   /** Bind probe override (tests). */
   isPortFree?: (port: number, hostIp: string) => Promise<boolean>;
+  /** Repairs the deploy would run without (`--no-repair`, GH_DEVLAKE_NO_REPAIR). */
+  disabled?: readonly RepairId[];
 }
 
 export interface LocalChecks {
@@ -89,6 +91,7 @@ export async function runLocalChecks(dir: string, deps: LocalDoctorDeps): Promis
   const portCtx = {
     plan: ctx.plan,
     source: ctx.source,
+    ...(deps.disabled ? { disabled: deps.disabled } : {}),
     planned: new Set(planned.keys()),
     alternateFree: alternate.free,
     ...(alternate.busy !== undefined ? { alternateBusy: alternate.busy } : {}),

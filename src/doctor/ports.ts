@@ -18,7 +18,7 @@ import {
 import type { Engine } from '../engine/client.js';
 import { findPublishers, type PortPublisher } from '../engine/ps.js';
 import { describeHolderText, describePortHolder, type PortHolder } from '../recovery/port-holder.js';
-import type { Facts } from '../recovery/types.js';
+import type { Facts, RepairId } from '../recovery/types.js';
 import { isPortFree } from '../util/port-probe.js';
 import { classifyFinding, portExcludedFailure, portHeldFailure } from './findings.js';
 import { rangeCovering, rangeText, type ExcludedRange } from './netsh.js';
@@ -41,6 +41,8 @@ export interface PortObservation {
 export interface PortPlanContext {
   plan: LocalPlan;
   source: LocalSource;
+  /** Repairs the deploy would run without (`--no-repair`). */
+  disabled?: readonly RepairId[];
   /** Host ports the deploy's first attempt publishes. */
   planned: ReadonlySet<number>;
   /** Every port of the alternate bundle is free: the alternate-bundle repair's own check before it switches. */
@@ -137,7 +139,7 @@ export function decidePort(o: PortObservation, ctx: PortPlanContext): CheckResul
     return { id, classId: c.classId, verdict: 'ok', summary: `${label} ${what}; ${why}`, facts };
   }
 
-  const allowed = localRepairAllowed(c, ctx.plan, ctx.source);
+  const allowed = localRepairAllowed(c, ctx.plan, ctx.source, ctx.disabled);
   if (allowed && c.repair === 'local.alternate-bundle' && !ctx.alternateFree) {
     facts.declined = `the alternate bundle is busy too (${ctx.alternateBusy ?? 'in use'})`;
     facts.fallbackBlocked = true;
@@ -154,7 +156,7 @@ export function decidePort(o: PortObservation, ctx: PortPlanContext): CheckResul
   if (allowed && c.repair !== null) {
     return { id, classId: c.classId, verdict: 'auto-repair', summary: `${label} ${what}`, repair: c.repair, remediation: c.remediation, facts };
   }
-  facts.declined = localDeclineReason(c, ctx.plan, ctx.source);
+  facts.declined = localDeclineReason(c, ctx.plan, ctx.source, ctx.disabled);
   return {
     id,
     classId: c.classId,

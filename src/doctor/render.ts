@@ -1,23 +1,12 @@
 // Doctor's output: one line per check (`[ok]` / `[auto]` / `[you]`, class id, summary, then the
 // repair the deploy would apply or what to do by hand), a result line; or one JSON document. Pure.
 
-import { ALTERNATE_BUNDLE, MYSQL_HOST_PORT } from '../devlake/ports.js';
-import type { RepairId } from '../recovery/types.js';
+import { REPAIRS, REPAIR_IDS, type RepairId } from '../recovery/repairs/index.js';
 import { VERDICT_TAG, type CheckResult, type DoctorReport, type Verdict } from './types.js';
 import { oneLine } from '../recovery/report.js';
 
-/** The repair in words, as the deploy would announce it. */
-export const REPAIR_TEXT: Readonly<Record<RepairId, string>> = {
-  'local.alternate-bundle': `switch to the alternate port bundle (${ALTERNATE_BUNDLE.backend}/${ALTERNATE_BUNDLE.grafana}/${ALTERNATE_BUNDLE.configUi})`,
-  'local.unpublish-mysql': `start MySQL without publishing ${MYSQL_HOST_PORT} on the host`,
-  'local.recreate-container': "recreate this deployment's containers whose network is gone",
-  'azure.login': 'sign in with `az login` (asks first)',
-  'azure.device-code': 'sign in with a device code, without az (asks first)',
-  'azure.start-mysql': 'start the MySQL server',
-  'azure.purge-vault': 'purge the soft-deleted Key Vault',
-  'azure.register-provider': 'register the resource provider',
-  'azure.wait-migration': 'wait for the database migration',
-};
+/** The repair in words, as the deploy would announce it: each repair module's own summary. */
+export const REPAIR_TEXT: Readonly<Record<RepairId, string>> = Object.fromEntries(REPAIR_IDS.map((id) => [id, REPAIRS[id].summary])) as Record<RepairId, string>;
 
 export interface Paint {
   ok: (s: string) => string;

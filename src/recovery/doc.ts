@@ -2,7 +2,9 @@
 // Pure: `scripts/gen-recovery-doc.js` writes the file; a unit test compares it with this output.
 
 import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, MYSQL_HOST_PORT } from '../devlake/ports.js';
-import { formatReportLine } from './report.js';
+import { declinedText, formatReportLine } from './report.js';
+import { NO_REPAIR_ENV, REPAIRS, REPAIR_IDS, type RepairId } from './repairs/index.js';
+import { disabledReason } from './repairs/kit.js';
 import type { TaxonomyRule } from './taxonomy/index.js';
 import { CLASS_TITLES, TAXONOMY, UNKNOWN_CLASS } from './taxonomy/index.js';
 import { AZURE_CLASS_IDS, LOCAL_CLASS_IDS } from './types.js';
@@ -17,7 +19,7 @@ export function renderRecoveryDoc(table: readonly TaxonomyRule[] = TAXONOMY): st
   };
 
   p(
-    '<!-- Generated from src/recovery/taxonomy/ by `npm run docs:recovery`. Do not edit by hand. -->',
+    '<!-- Generated from src/recovery/taxonomy/ and src/recovery/repairs/ by `npm run docs:recovery`. Do not edit by hand. -->',
     '',
     '# Recovering from deploy failures',
     '',
@@ -74,6 +76,7 @@ export function renderRecoveryDoc(table: readonly TaxonomyRule[] = TAXONOMY): st
     p(`| [\`${rule.id}\`](#${anchor(rule.id)}) | ${cell(matchesText(rule, 1))} | ${cell(repairText(rule))} | ${cell(readableTemplate(rule.remediation))} |`);
   }
   p(`| [\`unknown\`](#unknown) | anything else | none | ${cell(UNKNOWN_CLASS.remediation)} |`, '');
+  repairsSection(p, table);
 
   p('## Local (Docker)', '');
   for (const id of LOCAL_CLASS_IDS) section(p, id, table);
@@ -91,6 +94,45 @@ export function renderRecoveryDoc(table: readonly TaxonomyRule[] = TAXONOMY): st
     `${bundle(ALTERNATE_BUNDLE)}, MySQL ${MYSQL_HOST_PORT}).`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The repairs, from their registry (src/recovery/repairs/), with the classes that name each and the off switch. */
+function repairsSection(p: (...lines: string[]) => void, table: readonly TaxonomyRule[]): void {
+  p(
+    '## Repairs',
+    '',
+    'Each repair is one module in `src/recovery/repairs/`, named by its id. It decides from the facts whether this run',
+    'may apply it, and says why when it declines.',
+    '',
+    '| Repair | Target | What it does | Named by |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const id of REPAIR_IDS) {
+    const r = REPAIRS[id];
+    const classes = [...new Set(table.filter((rule) => rule.repair === id).map((rule) => rule.id))];
+    const named = classes.length > 0 ? classes.map((c) => `[\`${c}\`](#${anchor(c)})`).join(', ') : 'no class yet';
+    p(`| <a id="${repairAnchor(id)}"></a>\`${id}\` | ${r.target} | ${cell(r.summary)} | ${named} |`);
+  }
+  p(
+    '',
+    '### Turning a repair off',
+    '',
+    'Every automatic repair can be switched off for a run: `--no-repair <id>` (repeatable) on `deploy local`,',
+    `\`deploy azure\` and \`doctor\`, or the environment variable \`${NO_REPAIR_ENV}=id,id\` (comma-separated; \`start\``,
+    'honours it too). A switched-off repair declines, and the report says so:',
+    '',
+    '```text',
+    formatReportLine({ label: 'repair', text: declinedText(disabledReason('local.alternate-bundle')) }),
+    '```',
+    '',
+    '`doctor` then reports the finding as needing you instead of as repaired automatically. An id that is not in the',
+    'table above is a usage error (exit 2) that lists the valid ids.',
+    '',
+  );
+}
+
+function repairAnchor(id: RepairId): string {
+  return `repair-${id.replace('.', '-')}`;
 }
 
 function section(p: (...lines: string[]) => void, id: Exclude<ClassId, 'unknown'>, table: readonly TaxonomyRule[]): void {
@@ -135,7 +177,7 @@ function matchesText(rule: TaxonomyRule, maxExamples: number, short = true): str
 }
 
 function repairText(rule: TaxonomyRule): string {
-  return rule.repair ? `\`${rule.repair}\`` : 'none';
+  return rule.repair ? `[\`${rule.repair}\`](#${repairAnchor(rule.repair)})` : 'none';
 }
 
 /** A template for readers: `{fact|fallback}` → `{fact}`, `[[ … ]]` → `[ … ]`. */

@@ -84,19 +84,9 @@ export const AZURE_CLASS_IDS = [
 
 export type ClassId = (typeof LOCAL_CLASS_IDS)[number] | (typeof AZURE_CLASS_IDS)[number] | 'unknown';
 
-/** Named repairs. Each is applied at most once per run; the machines guarantee it by shape. */
-export const REPAIR_IDS = [
-  'local.alternate-bundle',
-  'local.unpublish-mysql',
-  'local.recreate-container',
-  'azure.login',
-  'azure.device-code',
-  'azure.start-mysql',
-  'azure.purge-vault',
-  'azure.register-provider',
-  'azure.wait-migration',
-] as const;
-export type RepairId = (typeof REPAIR_IDS)[number];
+// Named repairs: the registry of repair modules (src/recovery/repairs/index.ts) is their one list.
+export { REPAIR_IDS, type RepairId } from './repairs/index.js';
+import type { RepairId } from './repairs/index.js';
 
 export type FactValue = string | number | boolean;
 export type Facts = Record<string, FactValue>;

@@ -19,6 +19,8 @@ export interface DoctorFlags {
   /** Prefix of the Azure resource names (default: the state file's, else 'devlake'). */
   baseName?: string;
   json?: boolean;
+  /** `--no-repair <id>`, repeatable: doctor answers as a deploy run without those repairs would. */
+  repair?: string[];
 }
 
 /** The Azure target: the flags, else the Azure deployment recorded in --dir. */
@@ -54,11 +56,14 @@ export function doctorCommand(io: GlobalIo, deps: Partial<DoctorDeps> = {}) {
     const flags = (raw ?? {}) as DoctorFlags;
     const dir = path.resolve(flags.dir ?? '.');
     const azure = await azureTarget(flags, dir);
+    const { disabledRepairs } = await import('../../recovery/repairs/index.js');
+    const switchedOff = disabledRepairs(flags.repair, io.env);
+    if ('error' in switchedOff) throw new UsageError(switchedOff.error);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
     const { runDoctor } = await import('../../doctor/index.js');
     const { renderJson, renderText } = await import('../../doctor/render.js');
     out.progress(azure ? `Checking Azure (${azure.resourceGroup}, ${azure.location})` : 'Checking the local engine, ports and images');
-    const report = await runDoctor({ dir, ...(azure ? { azure } : {}) }, { env: io.env, ...deps });
+    const report = await runDoctor({ dir, ...(azure ? { azure } : {}) }, { env: io.env, ...(switchedOff.disabled.length > 0 ? { disabled: switchedOff.disabled } : {}), ...deps });
     out.done();
     if (out.json) out.document(renderJson(report));
     else for (const line of renderText(report, { ok: (s) => out.green(s), auto: (s) => out.yellow(s), you: (s) => out.red(s) })) out.line(line);

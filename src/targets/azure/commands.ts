@@ -29,6 +29,7 @@ import {
   stopMysql,
   type ArmClients,
 } from '../../azure/arm.js';
+import { disabledRepairs } from '../../recovery/repairs/index.js';
 import { API_VERSIONS } from '../../azure/template.js';
 
 const EXIT_OK = 0;
@@ -50,6 +51,8 @@ export interface DeployAzureOptions {
   yes?: boolean;
   json?: boolean;
   inspect?: boolean;
+  /** `--no-repair <id>`, repeatable (commander names the negated flag `repair`). */
+  repair?: string[];
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
@@ -95,6 +98,8 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
     return usage(out, 'choose the images: --official (the DevLake release), --repo-url <fork> (build and push custom images), or --skip-image-build (custom images already in the registry)');
   }
   if (opts.repoUrl && opts.skipImageBuild) return usage(out, '--repo-url builds the images and --skip-image-build skips that: pass one of them');
+  const switchedOff = disabledRepairs(opts.repair, env);
+  if ('error' in switchedOff) return usage(out, switchedOff.error);
   const location = opts.location.toLowerCase().replace(/\s+/g, '');
   // An unusable --dir (a file, read-only, /proc) is bad input (exit 3), found before Azure is asked anything.
   await checkDir(opts.dir ?? '.');
@@ -113,6 +118,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
         dir: opts.dir ?? '.',
         yes: Boolean(opts.yes),
         env,
+        ...(switchedOff.disabled.length > 0 ? { disabled: switchedOff.disabled } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(inspector ? { inspect: (o: { inspect?: unknown }) => inspector.attach(o) } : {}),
       },

@@ -46,7 +46,10 @@ import { findSubscription } from '../../azure/subscriptions.js';
 import { ensureRegistry, registryLogin, type RegistryLogin } from '../../azure/registry.js';
 import { buildAndPushImages, checkPushedImages, forkSource, type ImageSet } from '../../azure/images.js';
 import { openEngine, type Engine } from '../../engine/client.js';
-import { confirmOnTerminal, defaultLogin, isInteractive, LOGIN_COMMAND, signInRepair, type LoginFn } from '../../azure/login.js';
+import { confirmOnTerminal, defaultLogin, isInteractive, signInRepair, type LoginFn } from '../../azure/login.js';
+import { azureDeclineReason } from '../../../machines/guards.js';
+import { azureRepair } from '../../recovery/repairs/index.js';
+import { NOT_HERE, seconds, type AzureRepairEffects, type AzureRepairNames } from '../../recovery/repairs/kit.js';
 import { sleep } from '../../util/sleep.js';
 import { makeDir } from '../../util/make-dir.js';
 
@@ -91,6 +94,8 @@ export interface AzureFlowOptions {
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   inspect?: (actorOptions: { inspect?: unknown }) => void;
+  /** Repairs switched off (`--no-repair`, GH_DEVLAKE_NO_REPAIR): they decline, and say so. */
+  disabled?: readonly RepairId[];
 }
 
 /** What the product takes from the world, injectable (tests: fake ARM, test credential). */
@@ -134,9 +139,6 @@ export interface AzureFlowResult {
 }
 
 
-function seconds(ms: number): string {
-  return `${Math.max(0, Math.round(ms / 1000))} s`;
-}
 
 
 /** "The long-running operation has failed. DeploymentFailed. At least one…" → its code. */
@@ -180,6 +182,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   let migration: MigrationResult | undefined;
   const previous = await readAzureState(dir).catch(() => undefined);
   const samePrevious = previous && previous.resourceGroup === opts.resourceGroup ? previous : undefined;
+  const repairNames: AzureRepairNames = { keyVault: names.keyVault, mysql: names.mysql, resourceGroup: opts.resourceGroup, deployment: names.deployment };
 
   const getArm = async (): Promise<ArmClients> => {
     if (arm) return arm;
@@ -314,96 +317,52 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   };
 
   let repairStage: AzureRepairInput['stage'] = 'auth';
+  /** The repair the class names, from the registry (src/recovery/repairs/), over these effects. */
   const repair = async ({ input }: { input: AzureRepairInput }): Promise<AzureRepairOutcome> => {
     const c = input.classification;
     repairStage = input.stage;
-    switch (c.repair) {
-      case 'azure.login':
-      case 'azure.device-code': {
+    const module = azureRepair(c.repair);
+    if (!module) throw new RepairDeclinedError('this failure has no automatic repair');
+    const effects: AzureRepairEffects = {
+      names: repairNames,
+      stage: input.stage,
+      progress: (text) => out.progress(text),
+      signIn: async (id, cls) => {
         const io = { env: opts.env, note: (s: string) => out.note(s), endpoint: ctx.endpoint, ...(signal ? { signal } : {}), ...(ctx.identityOptions ? { identityOptions: ctx.identityOptions } : {}) };
-        const result = await signInRepair({ repair: c.repair, facts: c.facts, yes: opts.yes, confirm, login, io });
+        const result = await signInRepair({ repair: id, facts: cls.facts, yes: opts.yes, confirm, login, io });
         if (result.credential) {
           ctx.credential = result.credential;
           ctx.credentialKind = 'device-code';
           arm = undefined;
         }
-        return { repair: c.repair, description: result.description };
-      }
-      case 'azure.register-provider': {
-        const a = await getArm();
-        const fromFacts = typeof c.facts.namespace === 'string' ? [c.facts.namespace] : [];
-        const namespaces = input.stage === 'preflight' && unregistered.length > 0 ? unregistered : fromFacts;
-        if (namespaces.length === 0) throw new RepairDeclinedError('the error names no resource provider namespace to register');
-        const started = Date.now();
-        for (const ns of namespaces) {
-          out.progress(`Registering resource provider ${ns}`);
-          await registerProvider(a, ns);
-        }
-        try {
-          await pollUntil(`Waiting for ${namespaces.join(', ')} to be Registered`, t.providerMs, async () => ((await unregisteredProviders(a, namespaces)).length === 0 ? 'Registered' : undefined));
-        } catch (err) {
-          throw new RepairDeclinedError(`registration of ${namespaces.join(', ')} was requested but is not complete: ${err instanceof Error ? err.message : String(err)}`);
-        }
-        return {
-          repair: 'azure.register-provider',
-          description: `registered resource provider${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')} (Registered after ${seconds(Date.now() - started)})`,
-        };
-      }
-      case 'azure.purge-vault': {
-        const a = await getArm();
-        const name = names.keyVault;
-        const deleted = await deletedVault(a, name, location);
-        if (deleted?.purgeProtection) {
-          throw new RepairDeclinedError(
-            `Key Vault ${name} has purge protection; it cannot be purged before ${deleted.scheduledPurgeDate?.toISOString() ?? 'its scheduled purge date'}. Deploy under a new name with --base-name`,
-          );
-        }
-        if (deleted) {
-          out.progress(`Purging soft-deleted Key Vault ${name}`);
-          await purgeDeletedVault(a, name, deleted.location ?? location, signal);
-        }
-        return {
-          repair: 'azure.purge-vault',
-          description: deleted
-            ? `purged soft-deleted Key Vault ${name} (the name this deployment derives for resource group ${opts.resourceGroup})`
-            : `Key Vault ${name} was no longer in the deleted state; nothing to purge`,
-        };
-      }
-      case 'azure.start-mysql': {
-        const a = await getArm();
-        const started = Date.now();
-        out.progress(`Starting MySQL server ${names.mysql}`);
-        await startMysql(a, opts.resourceGroup, names.mysql, signal);
-        try {
-          await pollUntil(`Waiting for MySQL server ${names.mysql} to be Ready`, t.mysqlMs, async () => {
-            const s = await mysqlState(a, opts.resourceGroup, names.mysql);
-            return s !== undefined && s.toLowerCase() === 'ready' ? s : undefined;
-          });
-        } catch (err) {
-          throw new RepairDeclinedError(`MySQL server ${names.mysql} was started but is not Ready: ${err instanceof Error ? err.message : String(err)}`);
-        }
-        return { repair: 'azure.start-mysql', description: `started MySQL server ${names.mysql} (Ready after ${seconds(Date.now() - started)})` };
-      }
-      case 'azure.wait-migration': {
-        const backend = currentEndpoints?.backend;
-        if (!backend) throw new RepairDeclinedError('no backend endpoint to wait on');
-        try {
-          const since = Date.now();
-          await migrateBackend(backend, {
-            deadline: since + t.migrationMs,
-            triggerDeadline: Math.max(migrationDeadline, since + t.migrationMs),
-            intervalMs: t.pollMs,
-            ...(signal ? { signal } : {}),
-            onProgress: (s) => out.progress(s),
-          });
-          return { repair: 'azure.wait-migration', description: `waited for the database migration (finished after ${seconds(Date.now() - since)} of ${seconds(t.migrationMs)})` };
-        } catch (err) {
-          throw new RepairDeclinedError(err instanceof Error ? err.message : String(err));
-        }
-      }
-      default:
-        throw new RepairDeclinedError('this failure has no automatic repair');
-    }
+        return result.description;
+      },
+      preflightUnregistered: () => unregistered,
+      registerProvider: async (ns) => {
+        await registerProvider(await getArm(), ns);
+      },
+      unregisteredProviders: async (namespaces) => (await unregisteredProviders(await getArm(), namespaces)).map((m) => m.namespace),
+      pollUntil: async (what, timeout, check) => {
+        await pollUntil(what, t[timeout], check);
+      },
+      deletedVault: async () => deletedVault(await getArm(), names.keyVault, location),
+      purgeDeletedVault: async (at) => purgeDeletedVault(await getArm(), names.keyVault, at ?? location, signal),
+      startMysql: async () => startMysql(await getArm(), opts.resourceGroup, names.mysql, signal),
+      mysqlState: async () => mysqlState(await getArm(), opts.resourceGroup, names.mysql),
+      backendUrl: () => currentEndpoints?.backend,
+      waitMigration: async (backend) => {
+        const since = Date.now();
+        await migrateBackend(backend, {
+          deadline: since + t.migrationMs,
+          triggerDeadline: Math.max(migrationDeadline, since + t.migrationMs),
+          intervalMs: t.pollMs,
+          ...(signal ? { signal } : {}),
+          onProgress: (s) => out.progress(s),
+        });
+        return { elapsedMs: Date.now() - since, totalMs: t.migrationMs };
+      },
+    };
+    return module.apply(effects, { classification: c });
   };
 
   const recheck = async ({ input }: { input: { kind: FindingKind; classification: Classification } }): Promise<string> => {
@@ -585,23 +544,8 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     open.lines.push({ label: 'repair', text: clean(context.repair.description) });
   };
   const retryText = (): string => {
-    const r = open?.repair?.repair;
     if (repairStage === 'deploy') return `deploying again (${names.deployment}, attempt 2 of 2)`;
-    switch (r) {
-      case 'azure.login':
-      case 'azure.device-code':
-        return 'checking the Azure sign-in again';
-      case 'azure.register-provider':
-        return 'checking the provider registration again';
-      case 'azure.purge-vault':
-        return `checking that the name ${names.keyVault} is free`;
-      case 'azure.start-mysql':
-        return `checking MySQL server ${names.mysql} again`;
-      case 'azure.wait-migration':
-        return 'checking that the API answers (no second /proceed-db-migration)';
-      default:
-        return 'trying once more';
-    }
+    return azureRepair(open?.repair?.repair)?.retryText(repairNames) ?? 'trying once more';
   };
   const reportRetry = () => {
     if (!open) return;
@@ -615,9 +559,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     let text: string;
     if (typeof output === 'string') text = output;
     else if (repairStage === 'deploy') text = 'the deployment succeeded';
-    else if (r === 'azure.login' || r === 'azure.device-code') text = 'signed in to Azure';
-    else if (r === 'azure.wait-migration') text = 'the migration is done';
-    else text = 'the step succeeded';
+    else text = azureRepair(r)?.recoveredText ?? 'the step succeeded';
     open.outcome = 'recovered';
     open.detail = text;
     open.lines.push({ label: 'outcome', text: `recovered — ${clean(text)}` });
@@ -625,19 +567,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
 
   const declineReason = (c: Classification, context: DeployAzureContext): string => {
     if (context.repairDeclined) return clean(context.repairDeclined);
-    if (c.repair === null) return 'no automatic repair for this failure';
-    if (context.applied.includes(c.repair)) return `the ${c.repair} repair was already applied on this run`;
-    if ((c.repair === 'azure.login' || c.repair === 'azure.device-code') && kind !== 'cli') {
-      return `the run signs in with GH_DEVLAKE_AZURE_AUTH=${kind}; a login of another kind would not be used`;
-    }
-    if (c.repair === 'azure.login') return `no interactive terminal (or CI=true), so gh-devlake does not start a login; run \`${LOGIN_COMMAND}\`, then run this command again`;
-    if (c.repair === 'azure.device-code') return 'no interactive terminal (or CI=true), so gh-devlake does not start a device-code sign-in; install az and run `az login` (or set GH_DEVLAKE_AZURE_AUTH=environment), then run this command again';
-    if (c.repair === 'azure.purge-vault') {
-      const name = typeof c.facts.name === 'string' ? c.facts.name : c.failure.target;
-      return `vault ${name ?? '(unnamed)'} is not ${names.keyVault}, the one this deployment derives for resource group ${opts.resourceGroup}; gh-devlake purges only its own`;
-    }
-    if (c.repair === 'azure.start-mysql') return `server ${typeof c.facts.name === 'string' ? c.facts.name : '(unnamed)'} is not ${names.mysql}; gh-devlake starts only its own`;
-    return 'the repair does not apply here';
+    return azureDeclineReason(c, context.input, context.applied) || NOT_HERE;
   };
 
   const reportFailed = ({ context }: { context: DeployAzureContext }) => {
@@ -691,7 +621,14 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   });
 
   const kind = ctx.credentialKind === 'device-code' ? 'cli' : (ctx.credentialKind ?? 'cli');
-  const input: DeployAzureInput = { interactive, credential: kind, keyVaultName: names.keyVault, mysqlName: names.mysql };
+  const input: DeployAzureInput = {
+    interactive,
+    credential: kind,
+    keyVaultName: names.keyVault,
+    mysqlName: names.mysql,
+    resourceGroup: opts.resourceGroup,
+    ...(opts.disabled && opts.disabled.length > 0 ? { disabled: opts.disabled } : {}),
+  };
   const actorOptions: { input: DeployAzureInput; inspect?: unknown } = { input };
   opts.inspect?.(actorOptions);
   const actor = createActor(machine, actorOptions as { input: DeployAzureInput });

@@ -19,6 +19,6 @@ export const azure: Target = {
   cleanup: async () => (await import('./handlers.js')).cleanupAzureCommand,
   doctor: async () => {
     const { runAzureChecks } = await import('../../doctor/azure.js');
-    return ({ options, deps }) => runAzureChecks(options as AzureDoctorOptions, { env: deps.env, ...(deps.azure as AzureDoctorDeps | undefined) });
+    return ({ options, deps }) => runAzureChecks(options as AzureDoctorOptions, { env: deps.env, ...(deps.disabled ? { disabled: deps.disabled as AzureDoctorDeps['disabled'] } : {}), ...(deps.azure as AzureDoctorDeps | undefined) });
   },
 };

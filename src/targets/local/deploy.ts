@@ -5,6 +5,8 @@ import { EXIT, UsageError } from '../../io/exit-codes.js';
 import type { GlobalIo } from '../../io/global-io.js';
 import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './run.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
+import { disabledRepairs } from '../../recovery/repairs/index.js';
+import type { RepairId } from '../../recovery/types.js';
 
 export interface DeployLocalFlags extends LocalCommandFlags {
   source: 'official' | 'fork' | 'custom';
@@ -12,6 +14,8 @@ export interface DeployLocalFlags extends LocalCommandFlags {
   repoUrl?: string;
   start: boolean;
   replaceCompose?: boolean;
+  /** `--no-repair <id>`, repeatable (commander names the negated flag `repair`). */
+  repair?: string[];
 }
 
 export function validateDeployLocalFlags(f: DeployLocalFlags): void {
@@ -24,10 +28,18 @@ export function validateDeployLocalFlags(f: DeployLocalFlags): void {
   }
 }
 
+/** The repairs switched off for this run (`--no-repair`, GH_DEVLAKE_NO_REPAIR); an unknown id is a usage error. */
+export function switchedOffRepairs(flags: readonly string[] | undefined, env: NodeJS.ProcessEnv): RepairId[] {
+  const r = disabledRepairs(flags, env);
+  if ('error' in r) throw new UsageError(r.error);
+  return r.disabled;
+}
+
 export function deployLocalCommand(processIo: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = raw as DeployLocalFlags;
     validateDeployLocalFlags(flags);
+    const disabled = switchedOffRepairs(flags.repair, processIo.env);
     // Everything this command prints goes through the redactor (src/util/redact.ts).
     const real = ownsProcess(processIo);
     registerEnvironmentSecrets(processIo.env);
@@ -38,7 +50,15 @@ export function deployLocalCommand(processIo: GlobalIo) {
       return prepareOnly(flags, out, io, { ownsProcess: real });
     }
     return runLocalCommand(
-      { mode: 'deploy', source: flags.source, version: flags.version, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}), ...(flags.replaceCompose ? { replaceCompose: true } : {}), wait: true },
+      {
+        mode: 'deploy',
+        source: flags.source,
+        version: flags.version,
+        ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}),
+        ...(flags.replaceCompose ? { replaceCompose: true } : {}),
+        ...(disabled.length > 0 ? { disabled } : {}),
+        wait: true,
+      },
       flags,
       out,
       io,

@@ -17,8 +17,10 @@ import { ensureImage, buildImage } from '../../engine/images.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
 import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
-import type { Classification, DeployFailure, RecoveryRecord } from '../../recovery/types.js';
-import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, ROLE_LABEL, bundlePorts, roleOfPort, MYSQL_HOST_PORT, type PortBundle, type Endpoints } from '../../devlake/ports.js';
+import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
+import { ROLE_LABEL, roleOfPort, MYSQL_HOST_PORT, type Endpoints } from '../../devlake/ports.js';
+import { localRepair } from '../../recovery/repairs/index.js';
+import { ONE_RETRY_USED, type LocalPortEffects } from '../../recovery/repairs/kit.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
 import { takenPorts } from '../../util/port-probe.js';
 import { waitForPing, runMigration, type MigrationResult } from '../../devlake/health.js';
@@ -60,6 +62,8 @@ export interface LocalFlowOptions {
   commandLine?: string;
   /** official deploys: the release download, already started by the caller (else started here). */
   release?: ReleasePrefetch;
+  /** Repairs switched off (`--no-repair`, GH_DEVLAKE_NO_REPAIR): they decline, and say so. */
+  disabled?: readonly RepairId[];
 }
 
 export interface LocalFlowResult {
@@ -77,10 +81,6 @@ export interface LocalFlowResult {
   /** The database migration of this run, when the flow got that far and it finished. */
   migration?: MigrationResult;
   context: DeployLocalContext;
-}
-
-function bundleText(b: PortBundle): string {
-  return `backend ${b.backend}, grafana ${b.grafana}, config UI ${b.configUi}`;
 }
 
 /** Run the flow to its end. Never throws for deploy failures: they come back classified. */
@@ -366,9 +366,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   /**
-   * The port repairs. The named repair is the class's; before the one retry we also probe every
-   * other port the plan publishes, so a second known conflict (3306 and a bundle port together,
-   * common with two stacks) is repaired in the same retry instead of failing it.
+   * The repair the class names, from the registry (src/recovery/repairs/): its module decides what
+   * to do; the effects below are its view of this run's project and the host's ports.
    */
   const repair = async (args: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource }; signal: AbortSignal }): Promise<RepairOutcome> => {
     try {
@@ -378,45 +377,18 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
   };
   const repairUnguarded = async ({ input, signal: actorSignal }: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource }; signal: AbortSignal }): Promise<RepairOutcome> => {
-    const c = input.classification;
     const p = project;
     if (!p) throw new DeployError({ source: 'internal', message: 'no project loaded' });
-    if (c.repair !== 'local.alternate-bundle' && c.repair !== 'local.unpublish-mysql') throw new RepairDeclinedError('this failure has no automatic repair');
-    // Our own failed attempt must not count as a holder when probing.
-    await teardownAttempt(actorSignal);
-    const current = applyPortPlan(p, input.plan);
-    const isTaken = async (port: number) => (await takenPorts([port], hostIpOf(current, port) || '0.0.0.0')).length > 0;
-    const published = new Set(publishedPorts(current).map((x) => x.port));
-
-    let bundle = c.repair === 'local.alternate-bundle';
-    if (!bundle && input.plan.bundle === 'default') {
-      for (const port of bundlePorts(DEFAULT_BUNDLE)) if (published.has(port) && (await isTaken(port))) bundle = true;
-    }
-    let unpublish = c.repair === 'local.unpublish-mysql';
-    if (!unpublish && !input.plan.mysqlUnpublished && published.has(MYSQL_HOST_PORT) && (await isTaken(MYSQL_HOST_PORT))) unpublish = true;
-
-    if (bundle) {
-      const planned = applyPortPlan(p, { ...input.plan, bundle: 'alternate' });
-      const busy: string[] = [];
-      for (const port of bundlePorts(ALTERNATE_BUNDLE)) {
-        if ((await takenPorts([port], hostIpOf(planned, port) || '0.0.0.0')).length > 0) busy.push(`${port} is ${await holderText(port)}`);
-      }
-      if (busy.length > 0) {
-        const first = typeof c.facts.detail === 'string' ? c.facts.detail : `${String(c.facts.port)} is in use`;
-        throw new RepairDeclinedError(`the alternate bundle is busy too (${busy.join('; ')}); ${first}. Stop one of the holders and run the deploy again`);
-      }
-    }
-    const words: string[] = [];
-    if (bundle) words.push(`switch to the alternate port bundle: ${bundleText(ALTERNATE_BUNDLE)}`);
-    if (unpublish) words.push(`start MySQL without publishing ${MYSQL_HOST_PORT} on the host (DevLake reaches it on the stack's own network)`);
-    const main = c.repair;
-    const also = main === 'local.alternate-bundle' ? (unpublish ? ['local.unpublish-mysql' as const] : []) : bundle ? ['local.alternate-bundle' as const] : [];
-    return {
-      repair: main,
-      ...(also.length > 0 ? { also } : {}),
-      description: words.join('; and '),
-      plan: { ...input.plan, bundle: bundle ? 'alternate' : input.plan.bundle, mysqlUnpublished: input.plan.mysqlUnpublished || unpublish },
+    const module = localRepair(input.classification.repair);
+    if (!module) throw new RepairDeclinedError('this failure has no automatic repair');
+    const effects: LocalPortEffects = {
+      teardownAttempt: () => teardownAttempt(actorSignal),
+      published: (plan) => new Set(publishedPorts(applyPortPlan(p, plan)).map((x) => x.port)),
+      isTaken: async (port, plan) => (await takenPorts([port], hostIpOf(applyPortPlan(p, plan), port) || '0.0.0.0')).length > 0,
+      holderText,
     };
+    const done = await module.apply(effects, { classification: input.classification, plan: input.plan });
+    return { ...done, plan: { ...input.plan, ...done.plan } };
   };
 
   /** Remove only what the failed attempt created; containers that were already there stay. */
@@ -521,7 +493,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     actions: { reportDetected, reportRepair, reportRetry },
   });
 
-  const input: DeployLocalInput = { mode: opts.mode, source: opts.source, bundle: startBundle, mysqlUnpublished };
+  const input: DeployLocalInput = { mode: opts.mode, source: opts.source, bundle: startBundle, mysqlUnpublished, ...(opts.disabled && opts.disabled.length > 0 ? { disabled: opts.disabled } : {}) };
   const actorOptions: { input: DeployLocalInput; inspect?: unknown } = { input };
   opts.inspect?.(actorOptions);
   const actor = createActor(machine, actorOptions as { input: DeployLocalInput });
@@ -630,8 +602,8 @@ function redactError(err: unknown): unknown {
 
 /** Why no repair was applied, in the words of the `Repair:` line. */
 export function declineReason(c: Classification, context: DeployLocalContext): string {
-  if (context.repair) return 'the one retry was already used';
-  return localDeclineReason(c, context.plan, context.input.source);
+  if (context.repair) return ONE_RETRY_USED;
+  return localDeclineReason(c, context.plan, context.input.source, context.input.disabled);
 }
 
 

@@ -174,7 +174,7 @@ async function startReleaseDownload(dir: string, version: string, env: NodeJS.Pr
 }
 
 export async function runLocalCommand(
-  flow: Pick<LocalFlowOptions, 'mode' | 'source' | 'wait'> & Partial<Pick<LocalFlowOptions, 'version' | 'repoUrl' | 'service' | 'replaceCompose'>>,
+  flow: Pick<LocalFlowOptions, 'mode' | 'source' | 'wait'> & Partial<Pick<LocalFlowOptions, 'version' | 'repoUrl' | 'service' | 'replaceCompose' | 'disabled'>>,
   flags: LocalCommandFlags,
   out: Output,
   io: GlobalIo,
@@ -207,6 +207,7 @@ export async function runLocalCommand(
               ...(flow.repoUrl ? { repoUrl: flow.repoUrl } : {}),
               ...(flow.service ? { service: flow.service } : {}),
               ...(flow.replaceCompose ? { replaceCompose: true } : {}),
+              ...(flow.disabled ? { disabled: flow.disabled } : {}),
               commandLine: deployCommandLine(flags.dir, flow),
               timeoutSec: flags.timeout,
               wait: flow.wait,

@@ -6,6 +6,7 @@ import { EXIT, UsageError } from '../../io/exit-codes.js';
 import type { GlobalIo } from '../../io/global-io.js';
 import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './run.js';
 import { checkExistingDir } from '../../io/dir-checks.js';
+import { switchedOffRepairs } from './deploy.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 
 interface StartFlags extends LocalCommandFlags {
@@ -38,7 +39,15 @@ export function startCommand(processIo: GlobalIo) {
     }
     // A deployment of unknown origin gets no automatic port changes: it may be the user's own file.
     const source = state?.source ?? 'custom';
-    return runLocalCommand({ mode: 'start', source, wait: flags.wait, ...(flags.service ? { service: flags.service } : {}) }, flags, out, io, { ownsProcess: real });
+    // start has the deploy's recovery, so the config switch (GH_DEVLAKE_NO_REPAIR) holds here too.
+    const disabled = switchedOffRepairs(undefined, processIo.env);
+    return runLocalCommand(
+      { mode: 'start', source, wait: flags.wait, ...(flags.service ? { service: flags.service } : {}), ...(disabled.length > 0 ? { disabled } : {}) },
+      flags,
+      out,
+      io,
+      { ownsProcess: real },
+    );
   };
 }
 

@@ -128,6 +128,27 @@ describe('port conflict on the default bundle (official)', () => {
   });
 });
 
+describe('a repair switched off', () => {
+  it('--no-repair local.alternate-bundle: declines and says so, never retries; GH_DEVLAKE_NO_REPAIR does the same', async () => {
+    const h = await hold(8080);
+    const t = await testDir('rec-off');
+    const r = await deploy(t, ['--no-repair', 'local.alternate-bundle']);
+    expect(r.code).toBe(1);
+    expect(reportLines(r.stdout)).toEqual([
+      `Detected: port conflict — 8080 (backend) is in use by a host process (pid ${await who(h)})`,
+      'Repair:   none — disabled by --no-repair local.alternate-bundle',
+      expect.stringMatching(/^Outcome: {2}failed — port conflict: .*8080.*Next: /),
+    ]);
+    const state = JSON.parse(await readFile(path.join(t.dir, '.devlake-local.json'), 'utf8')) as { bundle: string; history: { repair: null; repairDeclined: string; attempts: number }[] };
+    expect(state.bundle).toBe('default');
+    expect(state.history[0]).toMatchObject({ repair: null, repairDeclined: 'disabled by --no-repair local.alternate-bundle', attempts: 1 });
+
+    const env = await runCli(['deploy', 'local', '--dir', t.dir, '--version', TEST_RELEASE_VERSION, '--timeout', '60'], { cwd: t.root, env: { ...server.env, GH_DEVLAKE_NO_REPAIR: 'local.alternate-bundle' } });
+    expect(env.code).toBe(1);
+    expect(reportLines(env.stdout)[1]).toBe('Repair:   none — disabled by --no-repair local.alternate-bundle');
+  });
+});
+
 describe('custom deploys stay manual', () => {
   it('explains, never retries, never rewrites the ports', async () => {
     const h = await hold(8080);

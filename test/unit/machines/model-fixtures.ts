@@ -97,6 +97,8 @@ function localInputs(): unknown[] {
     }
   }
   out.push({ mode: 'start', source: 'official', bundle: 'default', mysqlUnpublished: false });
+  // Both port repairs switched off (--no-repair): their guards decline where they would apply.
+  out.push({ mode: 'deploy', source: 'official', bundle: 'default', mysqlUnpublished: false, disabled: ['local.alternate-bundle', 'local.unpublish-mysql'] });
   return out;
 }
 
