@@ -25,9 +25,10 @@
 // reactive one never repeats what the proactive one did. Bounded waits live inside the actors, each
 // with its deadline. Every effect is a named actor slot provided by src/flows through `provide()`.
 
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
 import { azureRepairAllowed, type AzureGuardInput } from './guards.js';
+import { ATTEMPT, REPAIR, asFailure, declineOf, errorOf, outputOf, slot } from './kit.js';
 
 /** What the run knows before it starts (the repair guards read it): see AzureGuardInput. */
 export type DeployAzureInput = AzureGuardInput;
@@ -77,27 +78,6 @@ export interface DeployAzureContext {
   attempts: number;
 }
 
-/** A named actor slot: typed here, implemented in src/flows. */
-function slot<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`actor '${name}' was not provided`)));
-}
-
-function asFailure(error: unknown): DeployFailure {
-  if (typeof error === 'object' && error !== null && 'source' in error && 'message' in error) return error as DeployFailure;
-  if (typeof error === 'object' && error !== null && 'failure' in error) {
-    const f = (error as { failure?: unknown }).failure;
-    if (typeof f === 'object' && f !== null && 'source' in f && 'message' in f) return f as DeployFailure;
-  }
-  return { source: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
-
-function errorOf(event: { type: string }): unknown {
-  return (event as { error?: unknown }).error;
-}
-function outputOf<T>(event: { type: string }): T {
-  return (event as unknown as { output: T }).output;
-}
-
 export const deployAzureMachine = setup({
   types: {
     input: {} as DeployAzureInput,
@@ -143,12 +123,7 @@ export const deployAzureMachine = setup({
       repair: ({ event }) => outputOf<AzureRepairOutcome>(event),
       applied: ({ context, event }) => [...context.applied, outputOf<AzureRepairOutcome>(event).repair],
     }),
-    recordDeclined: assign({
-      repairDeclined: ({ event }) => {
-        const error = errorOf(event);
-        return typeof error === 'object' && error !== null && 'reason' in error ? String((error as AzureRepairDeclined).reason) : asFailure(error).message;
-      },
-    }),
+    recordDeclined: assign({ repairDeclined: ({ event }) => declineOf(errorOf(event)) }),
     recordDeployment: assign({ deployment: ({ event }) => outputOf<DeployOutcome>(event) }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // Report hooks: no-ops here, given by the flow's reporter.
@@ -191,6 +166,7 @@ export const deployAzureMachine = setup({
       },
     },
     login: {
+      tags: REPAIR,
       invoke: {
         id: 'login',
         src: 'repair',
@@ -256,6 +232,7 @@ export const deployAzureMachine = setup({
       },
     },
     registerProvider: {
+      tags: REPAIR,
       invoke: {
         id: 'registerProvider',
         src: 'repair',
@@ -294,6 +271,7 @@ export const deployAzureMachine = setup({
       },
     },
     purgeVault: {
+      tags: REPAIR,
       invoke: {
         id: 'purgeVault',
         src: 'repair',
@@ -332,6 +310,7 @@ export const deployAzureMachine = setup({
       },
     },
     startMysql: {
+      tags: REPAIR,
       invoke: {
         id: 'startMysql',
         src: 'repair',
@@ -363,6 +342,7 @@ export const deployAzureMachine = setup({
 
     // ── The ARM deployment, with one reactive repair and one retry ────────────
     deploy: {
+      tags: ATTEMPT,
       entry: 'countAttempt',
       invoke: {
         id: 'deploy',
@@ -409,6 +389,7 @@ export const deployAzureMachine = setup({
       },
     },
     registerProviderAfterDeploy: {
+      tags: REPAIR,
       invoke: {
         id: 'registerProviderAfterDeploy',
         src: 'repair',
@@ -418,6 +399,7 @@ export const deployAzureMachine = setup({
       },
     },
     purgeVaultAfterDeploy: {
+      tags: REPAIR,
       invoke: {
         id: 'purgeVaultAfterDeploy',
         src: 'repair',
@@ -427,6 +409,7 @@ export const deployAzureMachine = setup({
       },
     },
     startMysqlAfterDeploy: {
+      tags: REPAIR,
       invoke: {
         id: 'startMysqlAfterDeploy',
         src: 'repair',
@@ -436,6 +419,7 @@ export const deployAzureMachine = setup({
       },
     },
     retryDeploy: {
+      tags: ATTEMPT,
       entry: ['countAttempt', 'reportRetry'],
       invoke: {
         id: 'retryDeploy',
@@ -491,6 +475,7 @@ export const deployAzureMachine = setup({
       },
     },
     waitMigration: {
+      tags: REPAIR,
       invoke: {
         id: 'waitMigration',
         src: 'repair',

@@ -10,9 +10,10 @@
 // to `repair`; its failure is classified for the report (`classifyFinal`) and ends in `failed`.
 // Every effect is a named actor provided by src/flows through `machine.provide()`.
 
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
 import { localRepairAllowed, type LocalSource } from './guards.js';
+import { ATTEMPT, REPAIR, asFailure, declineOf, errorOf, outputOf, slot } from './kit.js';
 
 export type { LocalSource } from './guards.js';
 export type LocalMode = 'deploy' | 'start';
@@ -66,28 +67,6 @@ export interface DeployLocalContext {
   attempts: number;
 }
 
-/** A named actor slot: typed here, implemented in src/flows. */
-function slot<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`actor '${name}' was not provided`)));
-}
-
-/** Errors reach the machine as DeployFailure when the flow's actors follow the contract. */
-function asFailure(error: unknown): DeployFailure {
-  if (typeof error === 'object' && error !== null) {
-    // A DeployError carries its failure; a bare DeployFailure is accepted as is.
-    if ('failure' in error && typeof error.failure === 'object' && error.failure !== null) return error.failure as DeployFailure;
-    if ('source' in error && 'message' in error) return error as DeployFailure;
-  }
-  return { source: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
-
-function errorOf(event: { type: string }): unknown {
-  return (event as { error?: unknown }).error;
-}
-function outputOf<T>(event: { type: string }): T {
-  return (event as unknown as { output: T }).output;
-}
-
 export const deployLocalMachine = setup({
   types: {
     input: {} as DeployLocalInput,
@@ -118,12 +97,7 @@ export const deployLocalMachine = setup({
       repair: ({ event }) => outputOf<RepairOutcome>(event),
       plan: ({ event }) => outputOf<RepairOutcome>(event).plan,
     }),
-    recordDeclined: assign({
-      repairDeclined: ({ event }) => {
-        const error = errorOf(event);
-        return typeof error === 'object' && error !== null && 'reason' in error ? String((error as RepairDeclined).reason) : asFailure(error).message;
-      },
-    }),
+    recordDeclined: assign({ repairDeclined: ({ event }) => declineOf(errorOf(event)) }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     recordHealthy: assign({ healthy: ({ event }) => outputOf<HealthyOutcome>(event) }),
     // Report hooks: no-ops here, given by the CLI's reporter.
@@ -151,6 +125,7 @@ export const deployLocalMachine = setup({
       },
     },
     composeUp: {
+      tags: ATTEMPT,
       entry: 'countAttempt',
       invoke: {
         id: 'composeUp',
@@ -180,6 +155,7 @@ export const deployLocalMachine = setup({
       },
     },
     repair: {
+      tags: REPAIR,
       invoke: {
         id: 'repair',
         src: 'repair',
@@ -189,6 +165,7 @@ export const deployLocalMachine = setup({
       },
     },
     retryOnce: {
+      tags: ATTEMPT,
       entry: ['countAttempt', 'reportRetry'],
       invoke: {
         id: 'retryComposeUp',

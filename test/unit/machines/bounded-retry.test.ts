@@ -79,6 +79,19 @@ describe('bounded retry: deploy-local specifics', () => {
     expect(proveBoundedRetry('deploy-local (helper)', same).violations).toEqual(result.violations);
   });
 
+  test('the proof counts tags: a deploy or repair state without its tag is reported', () => {
+    const config = machine.config;
+    const states = config.states as Record<string, Record<string, unknown>>;
+    const { tags: _attempt, ...retryOnce } = states.retryOnce!;
+    const { tags: _repair, ...repair } = states.repair!;
+    const untagged = createMachine({ ...config, states: { ...states, retryOnce, repair } } as unknown as Parameters<typeof createMachine>[0]);
+    const result = proveBoundedRetry('deploy-local (untagged)', untagged);
+    expect(result.ok).toBe(false);
+    expect(result.violations).toContain("state 'retryOnce' invokes a deploy actor but is not tagged 'attempt'");
+    expect(result.violations).toContain("state 'repair' invokes a repair actor but is not tagged 'repair'");
+    expect(result.violations).toContain("no state is tagged 'repair'");
+  });
+
   test('a second retry path (classifyFinal → repair) is reported too', () => {
     const config = machine.config;
     const states = config.states as Record<string, Record<string, unknown>>;

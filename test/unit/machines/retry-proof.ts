@@ -10,28 +10,35 @@
 // invoke a deploy attempt are entered at most twice in total, and each repair state at most once.
 
 import { createMachine, type AnyStateMachine, type AnyStateNode } from 'xstate';
-import { REPAIR_IDS } from '../../../src/recovery/types.js';
 
 /**
- * Actor names (invoke `src`) that make a deploy attempt. A machine with none of them fails the
- * proof (a vacuous pass would prove nothing): add the new machine's deploy actor here.
+ * Actor names (invoke `src`) that make a deploy attempt. The proof reads the states' tags; these
+ * names only check the tags: a state that invokes one of them without the 'attempt' tag is a
+ * violation (a forgotten tag must not shrink what the proof counts).
  */
 export const DEPLOY_ACTOR_SRCS: readonly string[] = ['composeUp', 'deploy', 'deployArm', 'armDeploy', 'deployTemplate'];
 
-function camel(s: string): string {
-  return s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-}
-
-/** Actor names of repairs: any name with "repair" in it, and the camel-cased repair ids (`azure.start-mysql` → `startMysql`). */
-export const REPAIR_ACTOR_SRCS: readonly string[] = REPAIR_IDS.map((id) => camel(id.slice(id.indexOf('.') + 1)));
+/** The tags (machines/kit.ts) the proof counts: a deploy attempt, a repair. */
+export const ATTEMPT_TAG = 'attempt';
+export const REPAIR_TAG = 'repair';
 
 export function isRepairNode(node: AnyStateNode): boolean {
-  if (/repair/i.test(node.key)) return true;
-  return node.invoke.some((inv) => typeof inv.src === 'string' && (/repair/i.test(inv.src) || REPAIR_ACTOR_SRCS.includes(inv.src)));
+  return node.tags.includes(REPAIR_TAG);
 }
 
-export function isDeployNode(node: AnyStateNode, deploySrcs: readonly string[] = DEPLOY_ACTOR_SRCS): boolean {
-  return node.invoke.some((inv) => typeof inv.src === 'string' && deploySrcs.includes(inv.src));
+export function isDeployNode(node: AnyStateNode): boolean {
+  return node.tags.includes(ATTEMPT_TAG);
+}
+
+/** States whose actors say they attempt or repair, without the tag that says so. */
+function untagged(nodes: readonly AnyStateNode[], deploySrcs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const n of nodes) {
+    const srcs = n.invoke.map((inv) => inv.src).filter((src): src is string => typeof src === 'string');
+    if (srcs.some((src) => deploySrcs.includes(src)) && !isDeployNode(n)) out.push(`state '${n.key}' invokes a deploy actor but is not tagged '${ATTEMPT_TAG}'`);
+    if (srcs.some((src) => /repair/i.test(src)) && !isRepairNode(n)) out.push(`state '${n.key}' invokes a repair actor but is not tagged '${REPAIR_TAG}'`);
+  }
+  return out;
 }
 
 function children(node: AnyStateNode): AnyStateNode[] {
@@ -218,13 +225,13 @@ function heaviestPath(graph: ProofGraph, weight: (entered: string[]) => number):
 export function proveBoundedRetry(name: string, machine: AnyStateMachine, deploySrcs: readonly string[] = DEPLOY_ACTOR_SRCS): ProofResult {
   const graph = proofGraph(machine);
   const nodes = allNodes(machine.root);
-  const deployStates = nodes.filter((n) => isDeployNode(n, deploySrcs)).map((n) => n.id);
+  const deployStates = nodes.filter((n) => isDeployNode(n)).map((n) => n.id);
   const repairStates = nodes.filter(isRepairNode).map((n) => n.id);
-  const violations: string[] = [];
+  const violations: string[] = untagged(nodes, deploySrcs);
   if (deployStates.length === 0) {
-    violations.push(`no state invokes a deploy actor (${deploySrcs.join(', ')}): add this machine's deploy actor to DEPLOY_ACTOR_SRCS`);
+    violations.push(`no state is tagged '${ATTEMPT_TAG}' (a deploy attempt): tag this machine's deploy states`);
   }
-  if (repairStates.length === 0) violations.push('no repair state found (a state or actor named *repair*, or a repair id in camelCase)');
+  if (repairStates.length === 0) violations.push(`no state is tagged '${REPAIR_TAG}'`);
   const cycle = findCycle(graph);
   if (cycle) violations.push(`cycle: ${cycle.map(short).join(' → ')}`);
 
@@ -294,7 +301,7 @@ export interface Mutant {
 }
 
 /** For every repair state R and every deploy state D reachable after it: D's failure → R. */
-export function retryMutants(machine: AnyStateMachine, deploySrcs: readonly string[] = DEPLOY_ACTOR_SRCS): Mutant[] {
+export function retryMutants(machine: AnyStateMachine): Mutant[] {
   const graph = proofGraph(machine);
   const nodes = allNodes(machine.root);
   const out = new Map<string, string[]>();
@@ -315,10 +322,10 @@ export function retryMutants(machine: AnyStateMachine, deploySrcs: readonly stri
   const mutants: Mutant[] = [];
   for (const repair of nodes.filter(isRepairNode)) {
     const after = new Set([...entryLeaves(repair)].flatMap((l) => [...reachable(l.id)]));
-    for (const d of nodes.filter((n) => isDeployNode(n, deploySrcs))) {
+    for (const d of nodes.filter((n) => isDeployNode(n))) {
       const dLeaves = entryLeaves(d).map((l) => l.id);
       if (!dLeaves.some((l) => after.has(l))) continue;
-      for (const inv of d.invoke.filter((i) => typeof i.src === 'string' && deploySrcs.includes(i.src))) {
+      for (const inv of d.invoke) {
         mutants.push({
           description: `${short(d.id)}'s error (${inv.id}) → ${short(repair.id)}`,
           machine: withErrorRedirected(machine, d.path, inv.id, repair.id),
