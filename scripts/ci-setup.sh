@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a Debian 12 machine (as root) for the full test suite: the Docker engine, a static
-# busybox (the test images are built FROM scratch with it), git (fork-flow tests), and
-# node_modules from package-lock.json. Idempotent; every wait is bounded; fails loudly.
+# busybox (the test images are built FROM scratch with it), git (fork-flow tests), tinyproxy
+# (proxy tests), and node_modules from package-lock.json. Idempotent; every wait is bounded; fails loudly.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,6 +37,9 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # a free loopback port; a system service the package may start is not used.
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+# tinyproxy (the binary alone: tinyproxy-bin has no service to start) is the real HTTP CONNECT
+# forward proxy the release-download tests tunnel through (test/helpers/forward-proxy.ts).
+command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy-bin)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"

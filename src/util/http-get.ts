@@ -195,7 +195,12 @@ async function proxyClient(env: ProxyEnv): Promise<Client> {
   );
   return {
     async get(target, headers, signal) {
-      const res = await undici.request(target, { method: 'GET', headers, dispatcher: agent, signal, maxRedirections: 0 });
+      let res: Awaited<ReturnType<typeof undici.request>>;
+      try {
+        res = await undici.request(target, { method: 'GET', headers, dispatcher: agent, signal, maxRedirections: 0 });
+      } catch (err) {
+        throw proxyUnreachable(err, target, env) ?? err;
+      }
       return {
         status: res.statusCode,
         headers: headersOf(res.headers),
@@ -206,6 +211,39 @@ async function proxyClient(env: ProxyEnv): Promise<Client> {
     },
     close: () => agent.close(),
   };
+}
+
+/** A proxy URL fit for a message: its credentials (`http://user:pass@proxy`) left out. */
+function proxyLabel(proxy: URL): string {
+  return `${proxy.protocol}//${proxy.host}`;
+}
+
+/**
+ * The socket error of a connection to the proxy itself (refused, reset, timed out), worded as the
+ * proxy's: undici reports it as `connect ECONNREFUSED <proxy address>`, which names neither the
+ * proxy nor the variable that chose it. Undefined for anything else (the target's own errors).
+ */
+function proxyUnreachable(err: unknown, target: URL, env: ProxyEnv): HttpGetError | undefined {
+  const chosen = proxyFor(target.protocol === 'https:' ? 'https:' : 'http:', env);
+  if (!chosen) return undefined;
+  let proxy: URL;
+  try {
+    proxy = new URL(chosen);
+  } catch {
+    return undefined;
+  }
+  const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+  let cur = err as { port?: unknown; address?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++, cur = cur.cause as typeof cur) {
+    if (cur.port !== proxyPort) continue;
+    // An address on the error must be the proxy's, when the proxy is named by address.
+    const host = proxy.hostname.replace(/^\[|\]$/g, '');
+    if (typeof cur.address === 'string' && /^[\d.]+$|:/.test(host) && cur.address !== host) continue;
+    const variable = target.protocol === 'https:' && first(env.https_proxy, env.HTTPS_PROXY) ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    const message = err instanceof Error ? err.message : String(err);
+    return new HttpGetError(target.href, codeOf(err), `cannot connect to the proxy ${proxyLabel(proxy)} (${variable}): ${message}`, { cause: err });
+  }
+  return undefined;
 }
 
 /**

@@ -2,10 +2,13 @@
 //   GET /<version>/docker-compose.yml   fixture with {{VERSION}} replaced
 //   GET /<version>/env.example          fixture
 //   GET /repos/apache/incubator-devlake/releases/latest   {"tag_name": "<latest>", ...}
+// Plain HTTP, or HTTPS with a given certificate (the proxy tests tunnel to it with CONNECT, as to
+// github.com). `rateLimited` answers the API as GitHub does once its primary limit is used up.
 // Point the product at it with `env(server)`: DEVLAKE_RELEASE_BASE_URL and DEVLAKE_GITHUB_API_URL.
 
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT, TEST_RELEASE_VERSION } from './images.js';
@@ -26,6 +29,8 @@ export interface ReleaseServerKnobs {
   delayMs?: number;
   /** Replace a release file's text (after {{VERSION}} substitution): for malformed-file tests. */
   override?: Partial<Record<ReleaseFile, string>>;
+  /** The latest-release API answers GitHub's primary rate-limit response (403, x-ratelimit-remaining: 0). */
+  rateLimited?: boolean;
 }
 
 export interface ReleaseServerOptions extends ReleaseServerKnobs {
@@ -33,10 +38,12 @@ export interface ReleaseServerOptions extends ReleaseServerKnobs {
   versions?: string[];
   /** What the latest-release API names (default: the first version). */
   latest?: string;
+  /** Serve HTTPS with this certificate (test/fake-arm/certs.ts makes one for 127.0.0.1). */
+  tls?: { cert: string; key: string };
 }
 
 export interface ReleaseServer {
-  /** `http://127.0.0.1:<port>`: files at `${baseUrl}/${version}/docker-compose.yml`. */
+  /** `http(s)://127.0.0.1:<port>`: files at `${baseUrl}/${version}/docker-compose.yml`. */
   baseUrl: string;
   /** GitHub API stand-in: `${apiUrl}/repos/apache/incubator-devlake/releases/latest`. */
   apiUrl: string;
@@ -51,6 +58,36 @@ export interface ReleaseServer {
 
 const HTML_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><p>This page is not a release file.</p></body></html>\n';
+
+/**
+ * GitHub's answer once the primary rate limit is used up, as docs.github.com describes it
+ * ("Rate limits for the REST API" > "Exceeding the rate limit": 403 or 429, `x-ratelimit-remaining: 0`,
+ * `x-ratelimit-reset` in UTC epoch seconds; headers listed under "Checking the status of your rate
+ * limit"): https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api.
+ * The body is GitHub's own, as users quote it (e.g. RedHatOfficial/ocp4-helpernode scraped in
+ * noseka1/cop-bazaar): unauthenticated limit 60 per address; with a token, 5000 per user.
+ */
+export function gitHubRateLimited(withToken: boolean, now = Date.now()): { status: number; headers: Record<string, string>; body: string } {
+  const limit = withToken ? 5000 : 60;
+  return {
+    status: 403,
+    headers: {
+      'x-github-media-type': 'github.v3; format=json',
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(now / 1000) + 1800),
+      'x-ratelimit-resource': 'core',
+      'x-ratelimit-used': String(limit),
+      'x-github-request-id': 'C0DE:1F2E:3A4B5C:6D7E8F:65A1B2C3',
+    },
+    body: JSON.stringify({
+      message: withToken
+        ? 'API rate limit exceeded for user ID 1.'
+        : "API rate limit exceeded for 203.0.113.7. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)",
+      documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+    }),
+  };
+}
 
 async function loadFixtures(): Promise<Record<ReleaseFile, string>> {
   const [compose, env] = await Promise.all(RELEASE_FILES.map((f) => fs.readFile(path.join(RELEASE_FIXTURES_DIR, f), 'utf8')));
@@ -67,8 +104,8 @@ export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promi
   const state: ReleaseServerOptions & { versions: string[] } = { ...opts, versions: opts.versions ?? [TEST_RELEASE_VERSION] };
   const requests: string[] = [];
 
-  const send = (res: http.ServerResponse, status: number, type: string, body: string): void => {
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  const send = (res: http.ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Connection: 'close', ...headers });
     res.end(body);
   };
 
@@ -81,6 +118,11 @@ export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promi
     }
     if (typeof failure === 'number') {
       send(res, failure, 'text/plain; charset=utf-8', `test release server: failing with ${failure}\n`);
+      return;
+    }
+    if (url.pathname === LATEST_RELEASE_PATH && state.rateLimited) {
+      const limited = gitHubRateLimited(req.headers.authorization !== undefined);
+      send(res, limited.status, 'application/json; charset=utf-8', limited.body, limited.headers);
       return;
     }
     if (url.pathname === LATEST_RELEASE_PATH) {
@@ -110,18 +152,19 @@ export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promi
     send(res, 200, file.endsWith('.yml') ? 'text/yaml; charset=utf-8' : 'text/plain; charset=utf-8', text);
   };
 
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     requests.push(req.url ?? '/');
     if (state.delayMs) setTimeout(() => handle(req, res), state.delayMs);
     else handle(req, res);
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 1;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   let closed: Promise<void> | undefined;
   return {
     baseUrl,

@@ -106,6 +106,7 @@ export const KNOWN_FACTS = [
   'release',
   'network',
   'host',
+  'proxy',
   // azure
   'tenant',
   'namespace',

@@ -661,9 +661,9 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     match: { sources: ['release'], codes: ['rate-limited'] },
     repair: null,
     remediation:
-      "GitHub's limit for unauthenticated requests (60 an hour per address) is used up. Give gh-devlake a token: " +
-      '`GH_TOKEN=$(gh auth token) gh-devlake deploy local …` (or set GITHUB_TOKEN); it is sent to the GitHub API only ' +
-      'and never printed. Or pass `--version vX.Y.Z` so no API call is needed.',
+      "GitHub's limit for unauthenticated requests (60 an hour per address) is used up. Give gh-devlake a token in " +
+      'GH_TOKEN or GITHUB_TOKEN (with the GitHub CLI, the output of `gh auth token`); it is sent to the GitHub API ' +
+      'only and never printed. Or pass `--version vX.Y.Z` so no API call is needed.',
     docs: 'recovery.md#local-release-rate-limited',
     link: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
     examples: ["https://api.github.com/repos/apache/incubator-devlake/releases/latest answered HTTP 403: GitHub's rate limit is used up (x-ratelimit-remaining: 0; it resets at 10:42 UTC), for unauthenticated requests from this address"],
@@ -688,11 +688,25 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     repair: null,
     remediation:
       'The proxy (HTTPS_PROXY/HTTP_PROXY) refused to connect gh-devlake to the release host; the message has its ' +
-      'answer (407 means it wants credentials: put them in the proxy URL, `http://user:pass@proxy:3128`). Add the ' +
+      'answer (407 means it asks for a login: put the user name and password in the proxy URL, as `user:password@` ' +
+      'before its host). Add the ' +
       'release host to NO_PROXY if it is reachable directly. ' + OFFLINE_HINT,
     docs: 'recovery.md#local-release-unreachable',
     examples: ['cannot fetch https://api.github.com/repos/apache/incubator-devlake/releases/latest: the proxy refused to connect to api.github.com (proxy answered HTTP 407)'],
     note: 'Reported by our release download (code `proxy-refused`).',
+  },
+  {
+    id: 'local.release-unreachable',
+    title: 'proxy not reachable',
+    match: { sources: ['release'], patterns: [/\bcannot connect to the proxy (?<proxy>\S+) \((?:HTTPS?_PROXY)\)/] },
+    repair: null,
+    remediation:
+      'The proxy {proxy|in HTTPS_PROXY/HTTP_PROXY} does not accept connections, so nothing could be downloaded through ' +
+      'it. Check the variable (host and port) and that the proxy runs; unset it where this network needs no proxy, ' +
+      'and list hosts reachable directly in NO_PROXY. ' + OFFLINE_HINT,
+    docs: 'recovery.md#local-release-unreachable',
+    examples: ['cannot fetch https://api.github.com/repos/apache/incubator-devlake/releases/latest: cannot connect to the proxy http://proxy.corp.example:3128 (HTTPS_PROXY): connect ECONNREFUSED 10.0.0.8:3128'],
+    note: 'Reported by our release download when the connection to the proxy itself fails (before any tunnel).',
   },
   {
     id: 'local.release-unreachable',

@@ -4,6 +4,7 @@ import { KNOWN_FACTS, TAXONOMY, docsFor, rulesFor } from '../../../src/recovery/
 import type { TaxonomyRule } from '../../../src/recovery/taxonomy/index.js';
 import { AZURE_CLASS_IDS, LOCAL_CLASS_IDS, REPAIR_IDS } from '../../../src/recovery/types.js';
 import type { DeployFailure } from '../../../src/recovery/types.js';
+import { redactShapes } from '../../../src/util/redact.js';
 
 const known = new Set<string>(KNOWN_FACTS);
 
@@ -80,6 +81,12 @@ describe('the taxonomy table', () => {
     expect(TAXONOMY[TAXONOMY.length - 1]?.id).toBe('azure.invalid-template');
     // Local deadlines come before the Azure 428 rule: a local migration deadline is not "warming".
     expect(idx('local.migration-timeout')).toBeLessThan(idx('azure.migration-warming'));
+  });
+
+  it('words nothing the output redactor would mask (a `TOKEN=…` or `user:pass@` in a remediation printed as ***)', () => {
+    // Every line the CLI prints goes through src/util/redact.ts: a remediation that looks like an
+    // assignment of a secret reaches the user half masked (found by test/integration/cli/network.test.ts).
+    for (const rule of TAXONOMY) for (const text of [rule.title, rule.remediation, rule.note ?? '']) expect(redactShapes(text), rule.id).toBe(text);
   });
 
   it('is frozen', () => {
