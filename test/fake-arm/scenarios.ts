@@ -116,9 +116,11 @@ export const SCENARIOS: Scenario[] = [
               resourceType: 'Microsoft.DBforMySQL/flexibleServers',
               resourceName: MYSQL,
               statusCode: 'BadRequest',
+              // ARM's SkuNotAvailable as users meet it for a capacity-restricted size (Azure/avdaccelerator#644,
+              // Azure-Samples/azuresandbox#70), in the Conflict/BadRequest detail of DeploymentFailed.
               error: {
                 code: 'SkuNotAvailable',
-                message: `The requested SKU 'Standard_B1ms' is currently not available in location '${LOCATION}'. Please try another size or deploy to a different location.`,
+                message: `The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: Standard_B1ms' is currently not available in location '${LOCATION}'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details.`,
               },
             },
           ],
@@ -141,7 +143,9 @@ export const SCENARIOS: Scenario[] = [
               resourceType: 'Microsoft.DBforMySQL/flexibleServers/databases',
               resourceName: `${MYSQL}/lake`,
               statusCode: 'Conflict',
-              error: { code: 'ServerUnavailableForOperation', message: `Operation 'CreateOrUpdate' is not supported for server '${MYSQL}' in state 'Stopped'.` },
+              // Azure Database for MySQL's words for an operation on a stopped server, as users meet them
+              // (turbot/steampipe-plugin-azure#859: 409 ServerUnavailableForOperation).
+              error: { code: 'ServerUnavailableForOperation', message: `Operation 'CreateOrUpdate' cannot be performed as server '${MYSQL}' is currently in state 'Stopped'.` },
             },
           ],
         },

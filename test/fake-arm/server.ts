@@ -331,7 +331,11 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
     const name = m[2] ?? '';
     const v = state.deletedVaults.get(name);
     if (!v) return armError(res, 404, { code: 'DeletedVaultNotFound', message: `Deleted vault '${name}' not found.` });
-    if (v.purgeProtection) return armError(res, 409, { code: 'Conflict', message: `Vault '${name}' has purge protection enabled and cannot be purged.` });
+    // Key Vault refuses the purge of a purge-protected vault with 405 MethodNotAllowed and these words, as users
+    // meet them (microsoft/AzureTRE#1446, MicrosoftDocs/azure-docs#55427); the body is the provider's CloudError
+    // {error: {code, message}} (azure-rest-api-specs keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/common.json).
+    if (v.purgeProtection) return armError(res, 405, { code: 'MethodNotAllowed', message: "Operation 'DeletedVaultPurge' is not allowed." });
+    // 200 or 202 with a Location to poll (…/stable/2023-07-01/examples/purgeDeletedVault.json).
     const id = startOp('Succeeded', () => state.deletedVaults.delete(name));
     json(res, 202, undefined, { location: locationUrl(id), 'retry-after': '0' });
   });
