@@ -116,7 +116,8 @@ was edited, or of a --source custom deploy) without --replace-compose; whatever 
 backed up first as FILE.bak.N. .env is merged: your settings are kept, new ones added.
 
 Recovery: a port conflict on 8080/3002/4000 falls back once to 8085/3004/4004 (official and
-fork only); a busy 3306 starts MySQL without publishing it. --no-repair local.alternate-bundle
+fork only); a busy 3306 starts MySQL without publishing it; containers of an earlier run whose
+network is gone are recreated (volumes kept). --no-repair local.alternate-bundle
 (or GH_DEVLAKE_NO_REPAIR=local.alternate-bundle) turns one off: it then declines and says so.
 See docs/recovery.md.`,
     )

@@ -94,7 +94,7 @@ export interface Applied {
   description: string;
 }
 
-export interface LocalRepair<TEffects = LocalPortEffects> extends RepairBase<'local', LocalObservation> {
+export interface LocalRepair<TEffects = LocalRepairEffects> extends RepairBase<'local', LocalObservation> {
   apply(effects: TEffects, input: { classification: Classification; plan: LocalPlan }): Promise<Applied & { also?: RepairId[]; plan: LocalPlan }>;
 }
 
@@ -119,6 +119,25 @@ export interface LocalPortEffects {
   /** Who holds the port, in words ("held by container x", "in use"). */
   holderText(port: number): Promise<string>;
 }
+
+/** A container of this deployment that points at a network that is gone. */
+export interface StaleContainerInfo {
+  id: string;
+  name: string;
+  service: string;
+  goneNetworks: readonly string[];
+}
+
+/** The container repair's view (src/targets/local/flow.ts provides it over the engine). */
+export interface LocalContainerEffects {
+  /** This deployment's containers (its project's and its directory's labels, nobody else's) whose network is gone. */
+  staleContainers(): Promise<readonly StaleContainerInfo[]>;
+  /** Remove them (their named volumes, MySQL's data among them, stay), so the retry creates them anew. */
+  removeContainers(ids: readonly string[]): Promise<void>;
+}
+
+/** Everything a local repair may use. */
+export type LocalRepairEffects = LocalPortEffects & LocalContainerEffects;
 
 export interface AzureRepairNames {
   keyVault: string;

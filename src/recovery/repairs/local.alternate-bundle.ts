@@ -2,10 +2,10 @@
 // alternate bundle (8085/3004/4004), after checking that bundle is free.
 
 import { ALTERNATE_BUNDLE } from '../../devlake/ports.js';
-import { APPLY, CUSTOM_KEEPS_PORTS, declined, type LocalRepair } from './kit.js';
+import { APPLY, CUSTOM_KEEPS_PORTS, declined, type LocalPortEffects, type LocalRepair } from './kit.js';
 import { applyPortRepairs } from './local-ports.js';
 
-export const alternateBundle: LocalRepair = {
+export const alternateBundle: LocalRepair<LocalPortEffects> = {
   target: 'local',
   summary: `switch to the alternate port bundle (${ALTERNATE_BUNDLE.backend}/${ALTERNATE_BUNDLE.grafana}/${ALTERNATE_BUNDLE.configUi})`,
   decide(c, o) {

@@ -2,10 +2,10 @@
 // it (DevLake reaches MySQL on the stack's own network; only host tools lose the port).
 
 import { MYSQL_HOST_PORT } from '../../devlake/ports.js';
-import { APPLY, CUSTOM_KEEPS_PORTS, ONE_RETRY_USED, declined, type LocalRepair } from './kit.js';
+import { APPLY, CUSTOM_KEEPS_PORTS, ONE_RETRY_USED, declined, type LocalPortEffects, type LocalRepair } from './kit.js';
 import { applyPortRepairs } from './local-ports.js';
 
-export const unpublishMysql: LocalRepair = {
+export const unpublishMysql: LocalRepair<LocalPortEffects> = {
   target: 'local',
   summary: `start MySQL without publishing ${MYSQL_HOST_PORT} on the host`,
   decide(_c, o) {

@@ -322,9 +322,9 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     },
     repair: 'local.recreate-container',
     remediation:
-      'A container of this deployment still points at a network that no longer exists[[ ({network})]] (the network was ' +
-      're-created, or the engine restarted mid-way). Recreate the containers: `docker compose up -d --force-recreate` in ' +
-      'the deploy directory; gh-devlake does that itself for containers it created.',
+      'A container of this deployment still points at a network that no longer exists[[ ({network})]]: the network was ' +
+      're-created, or removed while the stack was stopped. gh-devlake recreates the containers it created itself (their ' +
+      'data volumes kept); by hand, run `docker compose up -d --force-recreate` in the deploy directory.',
     docs: 'recovery.md#local-network-gone',
     link: 'https://github.com/docker/compose/issues/8539',
     examples: ['Error response from daemon: network 7e00e96ef2ba724ba405ab263b23274909bd3c789de72f3081012fe69dbb391a not found'],

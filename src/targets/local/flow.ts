@@ -11,7 +11,7 @@ import type { ComposeProject } from '../../compose/model.js';
 import { loadComposeProject, selectServices } from '../../compose/load.js';
 import { openEngine, type Engine } from '../../engine/client.js';
 import { up } from '../../engine/up.js';
-import { down } from '../../engine/down.js';
+import { down, removeContainer } from '../../engine/down.js';
 import { findPublishers, ps } from '../../engine/ps.js';
 import { ensureImage, buildImage } from '../../engine/images.js';
 import { toDeployFailure } from '../../recovery/failure.js';
@@ -20,7 +20,7 @@ import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, typ
 import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
 import { ROLE_LABEL, roleOfPort, MYSQL_HOST_PORT, type Endpoints } from '../../devlake/ports.js';
 import { localRepair } from '../../recovery/repairs/index.js';
-import { ONE_RETRY_USED, type LocalPortEffects } from '../../recovery/repairs/kit.js';
+import { ONE_RETRY_USED, type LocalRepairEffects } from '../../recovery/repairs/kit.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
 import { takenPorts } from '../../util/port-probe.js';
 import { waitForPing, runMigration, type MigrationResult } from '../../devlake/health.js';
@@ -381,11 +381,19 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     if (!p) throw new DeployError({ source: 'internal', message: 'no project loaded' });
     const module = localRepair(input.classification.repair);
     if (!module) throw new RepairDeclinedError('this failure has no automatic repair');
-    const effects: LocalPortEffects = {
+    const effects: LocalRepairEffects = {
       teardownAttempt: () => teardownAttempt(actorSignal),
       published: (plan) => new Set(publishedPorts(applyPortPlan(p, plan)).map((x) => x.port)),
       isTaken: async (port, plan) => (await takenPorts([port], hostIpOf(applyPortPlan(p, plan), port) || '0.0.0.0')).length > 0,
       holderText,
+      staleContainers: async () => {
+        const { containersOnGoneNetworks } = await import('../../engine/stale.js');
+        return containersOnGoneNetworks(engine, p.name, p.workingDir, actorSignal);
+      },
+      removeContainers: async (ids) => {
+        out.progress(`Removing ${ids.length} container(s) whose network is gone`);
+        for (const id of ids) await removeContainer(engine, id, { force: true, signal: actorSignal });
+      },
     };
     const done = await module.apply(effects, { classification: input.classification, plan: input.plan });
     return { ...done, plan: { ...input.plan, ...done.plan } };

@@ -152,6 +152,8 @@ describe('model: deploy-local specifics', () => {
       if (first.classification.repair === 'local.alternate-bundle') {
         expect(input.bundle).toBe('default');
         expect(typeof first.classification.facts.role).toBe('string');
+      } else if (first.classification.repair === 'local.recreate-container') {
+        expect(first.classification.classId).toBe('local.network-gone');
       } else {
         expect(first.classification.repair).toBe('local.unpublish-mysql');
         expect(input.mysqlUnpublished).toBe(false);
@@ -169,7 +171,7 @@ describe('model: deploy-local specifics', () => {
       const c = localContext(r).classification;
       if (r.final.value === 'failed' && c) failedClasses.add(c.classId);
     }
-    expect([...repairedClasses].sort()).toEqual(['local.mysql-port-conflict', 'local.port-conflict']);
+    expect([...repairedClasses].sort()).toEqual(['local.mysql-port-conflict', 'local.network-gone', 'local.port-conflict']);
     expect([...failedClasses].sort()).toEqual([...classIdsFor('deploy-local'), 'unknown'].sort());
   });
 });
