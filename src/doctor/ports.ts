@@ -16,7 +16,7 @@ import {
   roleOfPort,
 } from '../devlake/ports.js';
 import type { Engine } from '../engine/client.js';
-import { findPublishers, type PortPublisher } from '../engine/ps.js';
+import { findByAddress, findPublishers, type PortPublisher } from '../engine/ps.js';
 import { describeHolderText, describePortHolder, type PortHolder } from '../recovery/port-holder.js';
 import type { Facts, RepairId } from '../recovery/types.js';
 import { isPortFree } from '../util/port-probe.js';
@@ -178,6 +178,8 @@ export interface ObservePortDeps {
   isFree?: (port: number, hostIp: string) => Promise<boolean>;
   /** Containers publishing `port` (default: the engine's list). */
   publishers?: (port: number) => Promise<PortPublisher[]>;
+  /** Containers with an address (default: the engine's list): whom a docker-proxy forwards to. */
+  byAddress?: (ip: string) => Promise<PortPublisher[]>;
   describeHolder?: typeof describePortHolder;
 }
 
@@ -196,6 +198,9 @@ export async function observePort(port: number, hostIp: string, deps: ObservePor
   const foreign = publishers.filter((p) => deps.ownProject === undefined || p.project !== deps.ownProject);
   const own = publishers.length > 0 && foreign.length === 0;
   const ordered = [...foreign, ...publishers.filter((p) => !foreign.includes(p))];
-  const holder = await (deps.describeHolder ?? describePortHolder)(port, { findPublishers: () => ordered, exists: existsSync }).catch(() => undefined);
-  return { port, hostIp, state: 'held', ...(holder ? { holder } : {}), ...(own ? { own: true } : {}) };
+  const findAddress = deps.byAddress ?? (engine ? (ip: string) => findByAddress(engine, ip) : undefined);
+  const holder = await (deps.describeHolder ?? describePortHolder)(port, { findPublishers: () => ordered, ...(findAddress ? { findByAddress: findAddress } : {}), exists: existsSync }).catch(() => undefined);
+  // A container found through its docker-proxy (not in the list) may be this deployment's too.
+  const ownByProxy = publishers.length === 0 && holder?.kind === 'container' && deps.ownProject !== undefined && holder.project === deps.ownProject;
+  return { port, hostIp, state: 'held', ...(holder ? { holder } : {}), ...(own || ownByProxy ? { own: true } : {}) };
 }

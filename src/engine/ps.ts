@@ -1,6 +1,6 @@
 // What `docker compose ps` lists: the project's service containers, found by label, with
 // state and published ports. Plus `findPublishers`: who (any container, any project) holds a
-// host port.
+// host port, and `findByAddress`: whose address a docker-proxy forwards to.
 
 import type Docker from 'dockerode';
 import type { Engine } from './client.js';
@@ -135,15 +135,29 @@ export async function findPublishers(
     const bindings = publishedPorts(info).filter(
       (p) => p.hostPort === hostPort && (opts.protocol === undefined || p.protocol === opts.protocol),
     );
-    if (bindings.length === 0) continue;
-    const labels = info.Labels ?? {};
-    const pub: PortPublisher = { id: info.Id, name: containerDisplayName(info), image: info.Image, state: info.State, bindings };
-    if (labels[LABEL_PROJECT] !== undefined) pub.project = labels[LABEL_PROJECT];
-    if (labels[LABEL_SERVICE] !== undefined) pub.service = labels[LABEL_SERVICE];
-    const files = labels[LABEL_CONFIG_FILES];
-    if (files !== undefined) pub.configFiles = files === '' ? [] : files.split(',');
-    if (labels[LABEL_WORKING_DIR] !== undefined) pub.workingDir = labels[LABEL_WORKING_DIR];
-    out.push(pub);
+    if (bindings.length > 0) out.push(publisherOf(info, bindings));
   }
   return out;
+}
+
+/**
+ * The containers with `ip` on one of their networks: whom a `docker-proxy -container-ip ip`
+ * forwards to. The list entry carries each network's addresses, so one call answers.
+ */
+export async function findByAddress(engine: Engine, ip: string, opts: { signal?: AbortSignal } = {}): Promise<PortPublisher[]> {
+  const list = await engine.call('list', (d) => d.listContainers({ all: true, ...abortOpt(opts.signal) }), { signal: opts.signal });
+  return list
+    .filter((info) => Object.values(info.NetworkSettings?.Networks ?? {}).some((n) => n.IPAddress === ip || n.GlobalIPv6Address === ip))
+    .map((info) => publisherOf(info, publishedPorts(info)));
+}
+
+function publisherOf(info: Docker.ContainerInfo, bindings: PublishedPort[]): PortPublisher {
+  const labels = info.Labels ?? {};
+  const pub: PortPublisher = { id: info.Id, name: containerDisplayName(info), image: info.Image, state: info.State, bindings };
+  if (labels[LABEL_PROJECT] !== undefined) pub.project = labels[LABEL_PROJECT];
+  if (labels[LABEL_SERVICE] !== undefined) pub.service = labels[LABEL_SERVICE];
+  const files = labels[LABEL_CONFIG_FILES];
+  if (files !== undefined) pub.configFiles = files === '' ? [] : files.split(',');
+  if (labels[LABEL_WORKING_DIR] !== undefined) pub.workingDir = labels[LABEL_WORKING_DIR];
+  return pub;
 }

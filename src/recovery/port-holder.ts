@@ -1,10 +1,12 @@
 // Who holds a host port: a container (any compose project, any engine client), a host process
 // (Linux: /proc), or "a process outside Docker". Used for the `Detected:` line and repair guards.
+// A port held by Docker's userland proxy is a container's, never a host process's: the proxy's
+// command line names the container address, which the engine resolves to the container.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { HostProcess, InodeOwnerOptions, ProcFs, ProcNetSocket } from './proc-net.js';
-import { findInodeOwner, listeningInodes, nodeProcFs, parseProcNetTcp } from './proc-net.js';
+import { DOCKER_PROXY_COMM, findInodeOwner, listeningInodes, nodeProcFs, parseProcNetTcp } from './proc-net.js';
 
 export type { HostProcess } from './proc-net.js';
 
@@ -28,6 +30,12 @@ export type PortHolder =
 export interface PortHolderDeps {
   /** Containers publishing `port` (the engine provides it). Failures count as "none". */
   findPublishers: (port: number) => Promise<readonly PublisherInfo[]> | readonly PublisherInfo[];
+  /**
+   * Containers with this address on one of their networks (the engine provides it): resolves a
+   * docker-proxy's `-container-ip`. Without it, or when it fails, such a port is "a container
+   * this engine does not list".
+   */
+  findByAddress?: (ip: string) => Promise<readonly PublisherInfo[]> | readonly PublisherInfo[];
   /** Whether a compose file still exists (default: fs.access). */
   exists?: (file: string) => boolean | Promise<boolean>;
   /** The host process listening on `port` (default: findHostProcess). */
@@ -46,8 +54,9 @@ export async function describePortHolder(port: number, deps: PortHolderDeps): Pr
   } catch {
     publishers = [];
   }
+  const exists = deps.exists ?? fileExists;
   const first = publishers[0];
-  if (first) return containerHolder(first, deps.exists ?? fileExists);
+  if (first) return containerHolder(first, exists);
 
   let proc: HostProcess | undefined;
   try {
@@ -55,8 +64,29 @@ export async function describePortHolder(port: number, deps: PortHolderDeps): Pr
   } catch {
     proc = undefined;
   }
+  if (proc?.command === DOCKER_PROXY_COMM) return proxiedHolder(proc, deps.findByAddress, exists);
   if (proc) return { kind: 'process', pid: proc.pid, command: proc.command };
   return { kind: 'unknown', note: OUTSIDE_DOCKER };
+}
+
+/**
+ * The container behind a docker-proxy: the engine's list did not show it publishing the port (it
+ * is starting, or another engine's), so ask which container has the proxy's target address.
+ */
+async function proxiedHolder(proc: HostProcess, findByAddress: PortHolderDeps['findByAddress'], exists: NonNullable<PortHolderDeps['exists']>): Promise<PortHolder> {
+  const target = proc.proxy;
+  if (target && findByAddress) {
+    let owners: readonly PublisherInfo[] = [];
+    try {
+      owners = await findByAddress(target.containerIp);
+    } catch {
+      owners = [];
+    }
+    const owner = owners[0];
+    if (owner) return containerHolder(owner, exists);
+  }
+  const to = target ? ` forwards it to ${target.containerIp.includes(':') ? `[${target.containerIp}]` : target.containerIp}:${target.containerPort}` : '';
+  return { kind: 'unknown', note: `a Docker container this engine does not list (${DOCKER_PROXY_COMM} pid ${proc.pid}${to})` };
 }
 
 async function containerHolder(p: PublisherInfo, exists: NonNullable<PortHolderDeps['exists']>): Promise<PortHolder> {

@@ -138,6 +138,47 @@ export interface InodeOwnerOptions {
 export interface HostProcess {
   pid: number;
   command: string;
+  /** Set when the process is Docker's userland proxy: the container address it forwards to. */
+  proxy?: ProxyTarget;
+}
+
+/** What a `docker-proxy` forwards: its host side and the container address behind it. */
+export interface ProxyTarget {
+  proto: string;
+  hostIp: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+}
+
+/** The /proc comm of Docker's userland proxy (one process per published port and address). */
+export const DOCKER_PROXY_COMM = 'docker-proxy';
+
+/**
+ * A docker-proxy's target from its /proc/<pid>/cmdline (NUL-separated argv). The daemon starts it
+ * as `docker-proxy -proto P -host-ip A -host-port N -container-ip B -container-port M`
+ * (moby/moby libnetwork/portmapper/proxy_linux.go, newProxyCommand). Undefined when an argument
+ * is missing or malformed: then the process is not one we can resolve to a container address.
+ */
+export function parseDockerProxyArgs(cmdline: string): ProxyTarget | undefined {
+  const argv = cmdline.split('\0');
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(`-${name}`);
+    const v = i >= 0 ? argv[i + 1] : undefined;
+    return v !== undefined && v !== '' ? v : undefined;
+  };
+  const port = (name: string): number | undefined => {
+    const v = flag(name);
+    const n = v !== undefined && /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+    return n >= 1 && n <= 65535 ? n : undefined;
+  };
+  const proto = flag('proto');
+  const hostIp = flag('host-ip');
+  const hostPort = port('host-port');
+  const containerIp = flag('container-ip');
+  const containerPort = port('container-port');
+  if (proto === undefined || hostIp === undefined || hostPort === undefined || containerIp === undefined || containerPort === undefined) return undefined;
+  return { proto, hostIp, hostPort, containerIp, containerPort };
 }
 
 /**
@@ -182,10 +223,17 @@ export async function findInodeOwner(
       } catch {
         continue;
       }
-      if (wanted.has(link)) return { pid, command: await commandOf(procFs, root, pid) };
+      if (wanted.has(link)) return ownerOf(procFs, root, pid);
     }
   }
   return undefined;
+}
+
+async function ownerOf(procFs: ProcFs, root: string, pid: number): Promise<HostProcess> {
+  const command = await commandOf(procFs, root, pid);
+  if (command !== DOCKER_PROXY_COMM) return { pid, command };
+  const proxy = parseDockerProxyArgs(await procFs.readFile(`${root}/${pid}/cmdline`).catch(() => ''));
+  return proxy ? { pid, command, proxy } : { pid, command };
 }
 
 async function commandOf(procFs: ProcFs, root: string, pid: number): Promise<string> {

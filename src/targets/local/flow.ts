@@ -12,7 +12,7 @@ import { loadComposeProject, selectServices } from '../../compose/load.js';
 import { openEngine, type Engine } from '../../engine/client.js';
 import { up } from '../../engine/up.js';
 import { down, removeContainer } from '../../engine/down.js';
-import { findPublishers, ps } from '../../engine/ps.js';
+import { findByAddress, findPublishers, ps } from '../../engine/ps.js';
 import { ensureImage, buildImage } from '../../engine/images.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
@@ -320,6 +320,12 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
   };
 
+  /** Who holds a host port, asked of the engine (publishers, or the container behind a docker-proxy) and /proc. */
+  const holderOf = async (port: number) => {
+    const { describePortHolder } = await import('../../recovery/port-holder.js');
+    return describePortHolder(port, { findPublishers: (q: number) => findPublishers(engine, q), findByAddress: (ip: string) => findByAddress(engine, ip), exists: existsSync }).catch(() => undefined);
+  };
+
   const classifyActor = async ({ input, signal: actorSignal }: { input: DeployFailure; signal: AbortSignal }): Promise<Classification> => {
     // The failure path's modules (the taxonomy, /proc, logs) load only when a failure happens.
     const { classify } = await import('../../recovery/classify.js');
@@ -339,8 +345,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
     const port = typeof c.facts.port === 'number' ? c.facts.port : undefined;
     if (port !== undefined && (c.classId === 'local.port-conflict' || c.classId === 'local.mysql-port-conflict')) {
-      const { describePortHolder, describeHolderText } = await import('../../recovery/port-holder.js');
-      const holder = await describePortHolder(port, { findPublishers: (p: number) => findPublishers(engine, p), exists: existsSync }).catch(() => undefined);
+      const { describeHolderText } = await import('../../recovery/port-holder.js');
+      const holder = await holderOf(port);
       const role = roleOfPort(port);
       const what = role ? `${port} (${ROLE_LABEL[role.role]})` : port === MYSQL_HOST_PORT ? `${port} (MySQL)` : String(port);
       const holderText = holder ? describeHolderText(holder) : 'in use';
@@ -360,8 +366,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   };
 
   const holderText = async (port: number): Promise<string> => {
-    const { describePortHolder, describeHolderText } = await import('../../recovery/port-holder.js');
-    const holder = await describePortHolder(port, { findPublishers: (q: number) => findPublishers(engine, q), exists: existsSync }).catch(() => undefined);
+    const { describeHolderText } = await import('../../recovery/port-holder.js');
+    const holder = await holderOf(port);
     return holder ? describeHolderText(holder) : 'in use';
   };
 

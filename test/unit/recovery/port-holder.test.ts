@@ -95,4 +95,55 @@ describe('describePortHolder', () => {
     });
     expect(holder).toMatchObject({ stopCommand: 'docker stop devlake-devlake-1' });
   });
+
+  describe('a port held through docker-proxy is a container\'s', () => {
+    const proxy = { pid: 900, command: 'docker-proxy', proxy: { proto: 'tcp', hostIp: '127.0.0.1', hostPort: 3306, containerIp: '172.18.0.2', containerPort: 3306 } };
+
+    it('resolved by the address it forwards to: the container, its project, file and stop command', async () => {
+      const asked: string[] = [];
+      const holder = await describePortHolder(3306, {
+        findPublishers: () => [],
+        findProcess: () => Promise.resolve(proxy),
+        findByAddress: (ip) => {
+          asked.push(ip);
+          return [{ ...publisher, name: '/devlake-mysql-1' }];
+        },
+        exists: (f) => f === FILE,
+      });
+      expect(asked).toEqual(['172.18.0.2']);
+      expect(holder).toEqual({ kind: 'container', name: 'devlake-mysql-1', project: 'devlake', composeFile: FILE, stopCommand: `docker compose -f "${FILE}" down` });
+      expect(describeHolderText(holder)).toBe(`in use by container devlake-mysql-1 of compose project devlake (${FILE})`);
+    });
+
+    it('a publisher in the list wins without looking at /proc', async () => {
+      let looked = false;
+      const holder = await describePortHolder(3306, {
+        findPublishers: () => [publisher],
+        findProcess: () => {
+          looked = true;
+          return Promise.resolve(proxy);
+        },
+        exists: () => false,
+      });
+      expect(holder).toMatchObject({ kind: 'container', name: 'devlake-devlake-1' });
+      expect(looked).toBe(false);
+    });
+
+    it('no container has that address (another engine), or the lookup fails: never "a host process"', async () => {
+      for (const findByAddress of [() => [], () => Promise.reject(new Error('engine down')), undefined]) {
+        const holder = await describePortHolder(3306, {
+          findPublishers: () => [],
+          findProcess: () => Promise.resolve(proxy),
+          ...(findByAddress ? { findByAddress } : {}),
+        });
+        expect(holder).toEqual({ kind: 'unknown', note: 'a Docker container this engine does not list (docker-proxy pid 900 forwards it to 172.18.0.2:3306)' });
+        expect(describeHolderText(holder)).not.toContain('host process');
+      }
+    });
+
+    it('a proxy whose command line could not be read is still a container\'s', async () => {
+      const holder = await describePortHolder(3306, { findPublishers: () => [], findProcess: () => Promise.resolve({ pid: 900, command: 'docker-proxy' }), findByAddress: () => [publisher] });
+      expect(describeHolderText(holder)).toBe('in use by a Docker container this engine does not list (docker-proxy pid 900)');
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findHostProcess } from '../../../src/recovery/port-holder.js';
 import type { ProcFs } from '../../../src/recovery/proc-net.js';
-import { TCP_LISTEN, decodeProcAddress, findInodeOwner, listeningInodes, parseProcNetTcp } from '../../../src/recovery/proc-net.js';
+import { TCP_LISTEN, decodeProcAddress, findInodeOwner, listeningInodes, parseDockerProxyArgs, parseProcNetTcp } from '../../../src/recovery/proc-net.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 424242 1 0000000000000000 100 0 0 10 0
@@ -141,6 +141,28 @@ describe('findInodeOwner', () => {
   });
 });
 
+// The argv the daemon gives its userland proxy (moby/moby libnetwork/portmapper/proxy_linux.go).
+const PROXY_ARGV = ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', '3306', '-container-ip', '172.18.0.2', '-container-port', '3306'];
+
+describe('parseDockerProxyArgs', () => {
+  it('reads the host and container sides from the NUL-separated cmdline', () => {
+    expect(parseDockerProxyArgs(`${PROXY_ARGV.join('\0')}\0`)).toEqual({ proto: 'tcp', hostIp: '127.0.0.1', hostPort: 3306, containerIp: '172.18.0.2', containerPort: 3306 });
+  });
+
+  it('an IPv6 container address', () => {
+    const argv = PROXY_ARGV.map((a) => (a === '172.18.0.2' ? 'fd00::2' : a === '127.0.0.1' ? '::' : a));
+    expect(parseDockerProxyArgs(argv.join('\0'))).toMatchObject({ hostIp: '::', containerIp: 'fd00::2' });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['a flag without its value', PROXY_ARGV.slice(0, -1).join('\0')],
+    ['a port out of range', PROXY_ARGV.map((a, i) => (i === 6 ? '70000' : a)).join('\0')],
+    ['a port that is not a number', PROXY_ARGV.map((a, i) => (i === 10 ? 'http' : a)).join('\0')],
+    ['no container address', PROXY_ARGV.filter((_, i) => i !== 7 && i !== 8).join('\0')],
+  ])('%s: undefined', (_, cmdline) => expect(parseDockerProxyArgs(cmdline)).toBeUndefined());
+});
+
 describe('findHostProcess', () => {
   const proc = fakeProc({
     files: { '/proc/net/tcp': TCP, '/proc/4242/comm': 'python3\n' },
@@ -150,6 +172,25 @@ describe('findHostProcess', () => {
 
   it('Linux: port → listening inode → pid and command (tcp6 missing is fine)', async () => {
     await expect(findHostProcess(8080, proc, { platform: 'linux' })).resolves.toEqual({ pid: 4242, command: 'python3' });
+  });
+
+  it('a docker-proxy holder carries the container address it forwards to', async () => {
+    const withProxy = fakeProc({
+      files: { '/proc/net/tcp': TCP, '/proc/900/comm': 'docker-proxy\n', '/proc/900/cmdline': `${PROXY_ARGV.join('\0')}\0` },
+      dirs: { '/proc': ['900'], '/proc/900/fd': ['4'] },
+      links: { '/proc/900/fd/4': 'socket:[31337]' },
+    });
+    await expect(findHostProcess(3306, withProxy, { platform: 'linux' })).resolves.toEqual({
+      pid: 900,
+      command: 'docker-proxy',
+      proxy: { proto: 'tcp', hostIp: '127.0.0.1', hostPort: 3306, containerIp: '172.18.0.2', containerPort: 3306 },
+    });
+    const unreadable = fakeProc({
+      files: { '/proc/net/tcp': TCP, '/proc/900/comm': 'docker-proxy\n' },
+      dirs: { '/proc': ['900'], '/proc/900/fd': ['4'] },
+      links: { '/proc/900/fd/4': 'socket:[31337]' },
+    });
+    await expect(findHostProcess(3306, unreadable, { platform: 'linux' })).resolves.toEqual({ pid: 900, command: 'docker-proxy' });
   });
 
   it('nobody listening: undefined', async () => {
