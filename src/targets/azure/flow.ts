@@ -50,7 +50,7 @@ import { confirmOnTerminal, defaultLogin, isInteractive, signInRepair, type Logi
 import { azureDeclineReason } from '../../../machines/guards.js';
 import { azureRepair } from '../../recovery/repairs/index.js';
 import { NOT_HERE, seconds, type AzureRepairEffects, type AzureRepairNames } from '../../recovery/repairs/kit.js';
-import { sleep } from '../../util/sleep.js';
+import { waitUntil, WaitTimeoutError } from '../../util/wait.js';
 import { makeDir } from '../../util/make-dir.js';
 
 /** Resource providers an official-images deployment needs. */
@@ -205,16 +205,26 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     return arm;
   };
 
-  /** Poll `check` until it says done, at most `totalMs`. */
+  /** Poll `check` until it says done, at most `totalMs` (src/util/wait.ts: bounded in time and attempts). */
   const pollUntil = async (what: string, totalMs: number, check: () => Promise<string | undefined>): Promise<{ state: string; elapsedMs: number }> => {
-    const started = Date.now();
-    for (;;) {
-      const state = await check();
-      const elapsed = Date.now() - started;
-      if (state !== undefined) return { state, elapsedMs: elapsed };
-      if (elapsed >= totalMs) throw new Error(`${what} did not finish within ${seconds(totalMs)}`);
-      out.progress(`${what}… ${seconds(elapsed)} of ${seconds(totalMs)}`);
-      await sleep(Math.min(t.pollMs, totalMs - elapsed), signal);
+    const startedAt = Date.now();
+    try {
+      const r = await waitUntil<string>({
+        what,
+        deadline: startedAt + totalMs,
+        startedAt,
+        intervalMs: t.pollMs,
+        ...(signal ? { signal } : {}),
+        check: async () => {
+          const state = await check();
+          return state !== undefined ? { done: true, value: state } : { done: false, seen: 'not yet' };
+        },
+        onProgress: (p) => out.progress(`${what}… ${seconds(p.elapsedMs)} of ${seconds(p.totalMs)}`),
+      });
+      return { state: r.value, elapsedMs: r.elapsedMs };
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) throw new Error(`${what} did not finish within ${seconds(totalMs)}`, { cause: err });
+      throw err;
     }
   };
 

@@ -150,3 +150,31 @@ describe('the database migration on Azure', () => {
     expect(await gated()).toBe(428);
   });
 });
+
+// The repairs' polls (provider registration, MySQL state) share src/util/wait.ts: progress on
+// stderr as "<what>… N s of M s", and a wait that runs out declines the repair in those words.
+describe('the repairs poll until a deadline', () => {
+  it('provider registration: progress while Registering, how long it took in the Repair line', async () => {
+    const r = await run(scenario('provider-unregistered'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Waiting for Microsoft\.DBforMySQL to be Registered… \d+ s of 10 s/);
+    expect(r.stdout).toMatch(/^Repair: +registered resource provider Microsoft\.DBforMySQL \(Registered after \d+ s\)$/m);
+  });
+
+  it('a provider that stays Registering: the repair declines once the wait runs out', async () => {
+    const stuck: Scenario = { ...scenario('provider-unregistered'), setup: { providers: { 'Microsoft.DBforMySQL': 'NotRegistered' }, registeringPolls: 1_000_000 } };
+    const t0 = Date.now();
+    const r = await run(stuck, false, (h) => (h.deps.timeouts.providerMs = 700));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(
+      /^Repair: +none — registration of Microsoft\.DBforMySQL was requested but is not complete: Waiting for Microsoft\.DBforMySQL to be Registered did not finish within 1 s/m,
+    );
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it('MySQL start: waited for Ready, how long it took in the Repair line', async () => {
+    const r = await run(scenario('mysql-stopped'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Repair: +started MySQL server ${MYSQL} \\(Ready after \\d+ s\\)$`, 'm'));
+  });
+});
