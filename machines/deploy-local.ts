@@ -12,6 +12,7 @@
 
 import { assign, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
+import type { BundleName } from '../src/devlake/ports.js';
 import { localRepairAllowed, type LocalSource } from './guards.js';
 import { ATTEMPT, REPAIR, asFailure, declineOf, errorOf, outputOf, slot } from './kit.js';
 
@@ -22,7 +23,7 @@ export interface DeployLocalInput {
   mode: LocalMode;
   source: LocalSource;
   /** The bundle this run starts on ('default' unless a state file recorded 'alternate'). */
-  bundle: 'default' | 'alternate';
+  bundle: BundleName;
   /** Whether MySQL's host port is dropped from the start (recorded by an earlier repair). */
   mysqlUnpublished: boolean;
   /** Repairs switched off for this run (`--no-repair`): they decline, and say so. */
@@ -31,7 +32,7 @@ export interface DeployLocalInput {
 
 /** What the plan for one compose attempt is. The flow turns it into a compose project. */
 export interface AttemptPlan {
-  bundle: 'default' | 'alternate';
+  bundle: BundleName;
   mysqlUnpublished: boolean;
   attempt: 1 | 2;
 }

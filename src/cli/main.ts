@@ -6,6 +6,8 @@ import type * as Commander from 'commander';
 import { EXIT, UsageError } from '../io/exit-codes.js';
 import { requirePacked } from '../util/packed.js';
 import type { GlobalIo } from '../io/global-io.js';
+import { ALTERNATE_BUNDLE, DEFAULT_BUNDLE, MYSQL_HOST_PORT, bundlePorts } from '../devlake/ports.js';
+import { DEPLOY_SOURCES } from '../devlake/state.js';
 
 const { Command, CommanderError, InvalidArgumentError, Option } = loadCommander();
 type Command = Commander.Command;
@@ -94,7 +96,7 @@ Docs: docs/deploy.md, docs/recovery.md, docs/doctor.md, docs/status.md, docs/sta
     .command('local')
     .description('Deploy DevLake on the local Docker engine, recovering once from known failures (port conflicts…).')
     .option('--dir <dir>', 'deployment directory (compose file, .env, state file)', '.')
-    .addOption(new Option('--source <source>', 'where the compose file comes from').choices(['official', 'fork', 'custom']).default('official'))
+    .addOption(new Option('--source <source>', 'where the compose file comes from').choices(DEPLOY_SOURCES).default('official'))
     .option('--version <tag>', "release tag for --source official (vX.Y.Z or 'latest')", 'latest')
     .option('--repo-url <url>', 'git repository for --source fork (a file:// URL or local path works too)')
     .option('--replace-compose', "official: replace a docker-compose.yml that is not the release's (yours, or edited); a numbered backup is kept")
@@ -115,8 +117,8 @@ Your files: an official deploy never replaces a docker-compose.yml it did not wr
 was edited, or of a --source custom deploy) without --replace-compose; whatever it replaces is
 backed up first as FILE.bak.N. .env is merged: your settings are kept, new ones added.
 
-Recovery: a port conflict on 8080/3002/4000 falls back once to 8085/3004/4004 (official and
-fork only); a busy 3306 starts MySQL without publishing it; containers of an earlier run whose
+Recovery: a port conflict on ${bundlePorts(DEFAULT_BUNDLE).join('/')} falls back once to ${bundlePorts(ALTERNATE_BUNDLE).join('/')} (official and
+fork only); a busy ${MYSQL_HOST_PORT} starts MySQL without publishing it; containers of an earlier run whose
 network is gone are recreated (volumes kept). --no-repair local.alternate-bundle
 (or GH_DEVLAKE_NO_REPAIR=local.alternate-bundle) turns one off: it then declines and says so.
 See docs/recovery.md.`,

@@ -12,6 +12,7 @@ import { interpolateTree } from './interpolate.js';
 import type { Lookup, YamlPath } from './interpolate.js';
 import type { BuildSpec, ComposeProject, ServiceSpec, VolumeMount } from './model.js';
 import { dependencyWaves, parseDependsOn, withDependencies } from './order.js';
+import { DEFAULT_COMPOSE_FILES } from './file-names.js';
 import { parsePort } from './ports.js';
 import { resolveProjectName } from './project-name.js';
 import { splitShellWords } from './shellwords.js';
@@ -35,7 +36,7 @@ export interface LoadResult {
   warnings: string[];
 }
 
-export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
+export { DEFAULT_COMPOSE_FILES };
 
 const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'volumes', 'networks', 'configs', 'secrets']);
 const SERVICE_KEYS = new Set(['image', 'build', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'volumes', 'depends_on', 'restart', 'container_name', 'labels', 'profiles', 'networks']);

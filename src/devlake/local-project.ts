@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_COMPOSE_FILES } from '../compose/file-names.js';
 import { loadComposeProject } from '../compose/load.js';
 import { resolveProjectName } from '../compose/project-name.js';
 import type { Engine } from '../engine/client.js';
@@ -14,7 +15,8 @@ import { readLocalState, StateFileError, type LocalState } from './state.js';
 import { FORK_COMPOSE_FILE } from './fork.js';
 import { foreignDirs, projectUsage, type ProjectUsage } from './project-identity.js';
 
-const CANDIDATES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yaml', 'compose.yml', FORK_COMPOSE_FILE];
+/** Compose's own names in its order (what `docker compose` in this folder would use), then a fork's file. */
+const CANDIDATES = [...DEFAULT_COMPOSE_FILES, FORK_COMPOSE_FILE];
 
 export function findComposeFile(dir: string, state?: LocalState): string | undefined {
   if (typeof state?.composeFile === 'string') {

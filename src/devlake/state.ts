@@ -13,7 +13,9 @@ export const AZURE_STATE_FILE = '.devlake-azure.json';
 /** Our schema version. Files without it were written by the Go tool (treated as version 0). */
 export const STATE_SCHEMA_VERSION = 1;
 
-export type DeploySource = 'official' | 'fork' | 'custom';
+/** Where a local deployment's compose file comes from (`deploy local --source`). */
+export const DEPLOY_SOURCES = ['official', 'fork', 'custom'] as const;
+export type DeploySource = (typeof DEPLOY_SOURCES)[number];
 export type LocalStatus = 'complete' | 'incomplete' | 'prepared' | 'removed';
 
 export interface LocalState {

@@ -5,6 +5,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_COMPOSE_FILES } from '../compose/file-names.js';
 import type { HostProcess, InodeOwnerOptions, ProcFs, ProcNetSocket } from './proc-net.js';
 import { DOCKER_PROXY_COMM, findInodeOwner, listeningInodes, nodeProcFs, parseProcNetTcp } from './proc-net.js';
 
@@ -44,8 +45,6 @@ export interface PortHolderDeps {
 
 export const OUTSIDE_DOCKER = 'a process outside Docker';
 
-/** Compose's default file names, in its own lookup order. */
-const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 export async function describePortHolder(port: number, deps: PortHolderDeps): Promise<PortHolder> {
   let publishers: readonly PublisherInfo[] = [];
@@ -110,7 +109,7 @@ async function findComposeFile(p: PublisherInfo, exists: NonNullable<PortHolderD
     .filter((f) => f !== '');
   const candidates = [...files];
   if (p.workingDir !== undefined && p.workingDir !== '') {
-    for (const n of COMPOSE_FILE_NAMES) candidates.push(path.join(p.workingDir, n));
+    for (const n of DEFAULT_COMPOSE_FILES) candidates.push(path.join(p.workingDir, n));
   }
   for (const file of candidates) {
     try {

@@ -5,12 +5,15 @@
 // automatic repair has a name, an off switch, and says why it declines).
 
 import type { Classification, RepairId } from '../types.js';
+import type { BundleName } from '../../devlake/ports.js';
+import type { DeploySource } from '../../devlake/state.js';
 
-export type LocalSource = 'official' | 'fork' | 'custom';
+/** Where the deployment's compose file comes from (src/devlake/state.ts). */
+export type LocalSource = DeploySource;
 
 /** The local attempt plan a decision reads. */
 export interface LocalPlan {
-  bundle: 'default' | 'alternate';
+  bundle: BundleName;
   mysqlUnpublished: boolean;
 }
 

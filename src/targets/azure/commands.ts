@@ -31,10 +31,8 @@ import {
 } from '../../azure/arm.js';
 import { disabledRepairs } from '../../recovery/repairs/index.js';
 import { API_VERSIONS } from '../../azure/template.js';
+import { EXIT } from '../../io/exit-codes.js';
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 
 /** `deploy azure` flags (commander's camelCase names). */
 export interface DeployAzureOptions {
@@ -79,7 +77,7 @@ export interface AzureCommandDeps extends AzureFlowDeps {
 function usage(out: Output, message: string): number {
   if (out.json) out.document({ ok: false, error: 'usage', message });
   else out.note(`error: ${message}`);
-  return EXIT_USAGE;
+  return EXIT.usage;
 }
 
 // ── deploy azure ──────────────────────────────────────────────────────────────
@@ -168,7 +166,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
       if (result.stateFile) out.line(`Partial state in ${path.relative(process.cwd(), result.stateFile) || result.stateFile}; \`gh-devlake cleanup --azure\` removes what was created.`);
     }
   }
-  return result.outcome === 'failed' ? EXIT_FAILED : EXIT_OK;
+  return result.outcome === 'failed' ? EXIT.failed : EXIT.ok;
 }
 
 // ── helpers for the state-file commands ───────────────────────────────────────
@@ -209,7 +207,7 @@ function fail(out: Output, err: unknown, operation: string, extra: Record<string
     out.line(out.red(`error: ${c.title} — ${c.failure.message.replace(/\s+/g, ' ').trim()}`));
     out.line(`Next: ${c.remediation}`);
   }
-  return EXIT_FAILED;
+  return EXIT.failed;
 }
 
 // ── start / stop ──────────────────────────────────────────────────────────────
@@ -241,7 +239,7 @@ export async function startAzure(opts: AzureStateCommandOptions, out: Output, de
     for (const d of done) out.line(d);
     if (state.endpoints?.backend) out.line(`Backend API: ${state.endpoints.backend}`);
   }
-  return EXIT_OK;
+  return EXIT.ok;
 }
 
 export async function stopAzure(opts: AzureStateCommandOptions, out: Output, deps: AzureCommandDeps = {}): Promise<number> {
@@ -270,7 +268,7 @@ export async function stopAzure(opts: AzureStateCommandOptions, out: Output, dep
   out.done();
   if (out.json) out.document({ ok: true, resourceGroup: state.resourceGroup, done });
   else for (const d of done) out.line(d);
-  return EXIT_OK;
+  return EXIT.ok;
 }
 
 // ── status ────────────────────────────────────────────────────────────────────
@@ -318,7 +316,7 @@ export async function statusAzure(opts: AzureStateCommandOptions, out: Output, d
       if (state.endpoints?.configUi) out.line(`  Config UI:  ${state.endpoints.configUi}`);
       if (state.endpoints?.grafana) out.line(`  Grafana:    ${state.endpoints.grafana}`);
     }
-    return EXIT_OK;
+    return EXIT.ok;
   } catch (err) {
     return fail(out, err, 'status');
   }
@@ -343,7 +341,7 @@ export async function cleanupAzure(opts: CleanupAzureOptions, out: Output, deps:
     const ok = await (deps.confirm ?? confirmOnTerminal)(`Delete ${what}?`);
     if (!ok) {
       out.line('Nothing deleted.');
-      return EXIT_OK;
+      return EXIT.ok;
     }
   }
   const deleted: string[] = [];
@@ -378,5 +376,5 @@ export async function cleanupAzure(opts: CleanupAzureOptions, out: Output, deps:
     if (!opts.keepResourceGroup) out.line('Key Vault is now soft-deleted; the next deploy with the same resource group purges it (its name is derived).');
     out.line(`Removed ${path.join(dir, '.devlake-azure.json')}.`);
   }
-  return EXIT_OK;
+  return EXIT.ok;
 }

@@ -18,7 +18,7 @@ import {
 import { classify } from '../../recovery/classify.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
+import { buildRecord, declinedText, detectedText, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
 import { appendAzureHistory, readAzureState, writeAzureState, type AzureState } from '../../devlake/state.js';
 import type { Output } from '../../io/output.js';
@@ -708,8 +708,4 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     attempts: context.attempts,
     context,
   };
-}
-
-export function formatAzureReport(lines: ReportLine[], paint?: (s: string) => string): string[] {
-  return lines.map((l) => formatReportLine(l, paint));
 }

@@ -3,13 +3,14 @@
 import { Output } from '../../io/output.js';
 import { EXIT, UsageError } from '../../io/exit-codes.js';
 import type { GlobalIo } from '../../io/global-io.js';
+import type { DeploySource } from '../../devlake/state.js';
 import { ownsProcess, runLocalCommand, type LocalCommandFlags } from './run.js';
 import { redactingIo, registerEnvironmentSecrets } from '../../util/redact.js';
 import { disabledRepairs } from '../../recovery/repairs/index.js';
 import type { RepairId } from '../../recovery/types.js';
 
 export interface DeployLocalFlags extends LocalCommandFlags {
-  source: 'official' | 'fork' | 'custom';
+  source: DeploySource;
   version: string;
   repoUrl?: string;
   start: boolean;

@@ -16,9 +16,9 @@ import { findByAddress, findPublishers, ps } from '../../engine/ps.js';
 import { ensureImage, buildImage } from '../../engine/images.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, formatReportLine, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
+import { buildRecord, declinedText, detectedText, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
-import { ROLE_LABEL, roleOfPort, MYSQL_HOST_PORT, type Endpoints } from '../../devlake/ports.js';
+import { ROLE_LABEL, roleOfPort, MYSQL_HOST_PORT, type BundleName, type Endpoints } from '../../devlake/ports.js';
 import { localRepair } from '../../recovery/repairs/index.js';
 import { ONE_RETRY_USED, type LocalRepairEffects } from '../../recovery/repairs/kit.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
@@ -35,7 +35,7 @@ import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../../devlake/for
 import { findComposeFile } from '../../devlake/local-project.js';
 import { derivedNote, identifyProject, ProjectClashError } from '../../devlake/project-identity.js';
 import { InputError } from '../../io/exit-codes.js';
-import { appendHistory, readLocalState, writeLocalState, type LocalState } from '../../devlake/state.js';
+import { appendHistory, readLocalState, writeLocalState, type DeploySource, type LocalState } from '../../devlake/state.js';
 import type { Output } from '../../io/output.js';
 import { existsSync } from 'node:fs';
 import { makeDir } from '../../util/make-dir.js';
@@ -43,7 +43,7 @@ import { makeDir } from '../../util/make-dir.js';
 export interface LocalFlowOptions {
   dir: string;
   mode: 'deploy' | 'start';
-  source: 'official' | 'fork' | 'custom';
+  source: DeploySource;
   version: string;
   repoUrl?: string;
   timeoutSec: number;
@@ -70,7 +70,7 @@ export interface LocalFlowResult {
   outcome: 'ok' | 'recovered' | 'failed';
   /** What the stack publishes (a role it does not publish is absent). */
   endpoints?: Partial<Endpoints>;
-  bundle: 'default' | 'alternate';
+  bundle: BundleName;
   source: LocalFlowOptions['source'];
   version?: string;
   record?: RecoveryRecord;
@@ -618,9 +618,4 @@ function redactError(err: unknown): unknown {
 export function declineReason(c: Classification, context: DeployLocalContext): string {
   if (context.repair) return ONE_RETRY_USED;
   return localDeclineReason(c, context.plan, context.input.source, context.input.disabled);
-}
-
-
-export function formatReport(lines: ReportLine[], paint?: (s: string) => string): string[] {
-  return lines.map((l) => formatReportLine(l, paint));
 }

@@ -12,6 +12,7 @@ import type { ReleasePrefetch } from '../../devlake/release.js';
 import { formatReportLine } from '../../recovery/report.js';
 import { durationText } from '../../util/wait.js';
 import type { MigrationResult } from '../../devlake/health.js';
+import type { DeploySource } from '../../devlake/state.js';
 
 export interface LocalCommandFlags {
   dir: string;
@@ -123,7 +124,7 @@ export async function withLockAndSignals(
 
 /** The flags of a deploy that its advice repeats (a resume must not switch --source custom to official). */
 export interface RunFlags {
-  source?: 'official' | 'fork' | 'custom';
+  source?: DeploySource;
   version?: string;
   repoUrl?: string;
 }
@@ -275,7 +276,7 @@ function migrationText(m: MigrationResult): string {
 
 /** `deploy local --start=false`: fetch and prepare the files, start nothing. */
 export async function prepareOnly(
-  flags: LocalCommandFlags & { source: 'official' | 'fork' | 'custom'; version: string; repoUrl?: string; replaceCompose?: boolean },
+  flags: LocalCommandFlags & { source: DeploySource; version: string; repoUrl?: string; replaceCompose?: boolean },
   out: Output,
   io: GlobalIo,
   options: SignalOptions = {},

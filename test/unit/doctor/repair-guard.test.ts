@@ -11,6 +11,8 @@ import { DeployError } from '../../../src/recovery/deploy-error.js';
 import type { Classification, DeployFailure, RepairId } from '../../../src/recovery/types.js';
 import { azureRepairAllowed, localDeclineReason, localRepairAllowed, type LocalPlan, type LocalSource } from '../../../src/doctor/repair-guard.js';
 import { portHeldFailure } from '../../../src/doctor/findings.js';
+import { BUNDLES } from '../../../src/devlake/ports.js';
+import { DEPLOY_SOURCES } from '../../../src/devlake/state.js';
 import { mysqlStoppedFailure, providerFailure, vaultFailure } from '../../../src/doctor/azure.js';
 
 /** Run the local machine until it settles; report whether its repair actor was called. */
@@ -37,8 +39,8 @@ async function localMachineRepairs(c: Classification, input: { source: LocalSour
   return repaired;
 }
 
-const SOURCES: LocalSource[] = ['official', 'fork', 'custom'];
-const BUNDLES: LocalPlan['bundle'][] = ['default', 'alternate'];
+const SOURCES: readonly LocalSource[] = DEPLOY_SOURCES;
+const BUNDLE_NAMES: LocalPlan['bundle'][] = BUNDLES.map((b) => b.name);
 
 /** Classifications of the failures doctor builds, plus ones with no repair. */
 const LOCAL_CASES: [string, Classification][] = [
@@ -54,7 +56,7 @@ const LOCAL_CASES: [string, Classification][] = [
 describe('localRepairAllowed agrees with machines/deploy-local.ts', () => {
   for (const [name, c] of LOCAL_CASES) {
     for (const source of SOURCES) {
-      for (const bundle of BUNDLES) {
+      for (const bundle of BUNDLE_NAMES) {
         for (const mysqlUnpublished of [false, true]) {
           it(`${name}, ${source}, ${bundle} bundle, mysql ${mysqlUnpublished ? 'unpublished' : 'published'}`, async () => {
             const machine = await localMachineRepairs(c, { source, bundle, mysqlUnpublished });

@@ -7,6 +7,8 @@
 // A machine whose input or actor outputs have a new shape needs an entry in INPUTS / OUTPUTS.
 
 import { classify } from '../../../src/recovery/classify.js';
+import { BUNDLES } from '../../../src/devlake/ports.js';
+import { DEPLOY_SOURCES } from '../../../src/devlake/state.js';
 import { FAILURE_SOURCES } from '../../../src/recovery/failure.js';
 import { TAXONOMY } from '../../../src/recovery/taxonomy/index.js';
 import type { Classification, ClassId, DeployFailure, FailureSource } from '../../../src/recovery/types.js';
@@ -91,8 +93,8 @@ function rep(machineName: string, classId: ClassId): Representative {
 
 function localInputs(): unknown[] {
   const out: unknown[] = [];
-  for (const source of ['official', 'fork', 'custom'] as const) {
-    for (const bundle of ['default', 'alternate'] as const) {
+  for (const source of DEPLOY_SOURCES) {
+    for (const { name: bundle } of BUNDLES) {
       for (const mysqlUnpublished of [false, true]) out.push({ mode: 'deploy', source, bundle, mysqlUnpublished });
     }
   }
