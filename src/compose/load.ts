@@ -13,6 +13,7 @@ import type { Lookup, YamlPath } from './interpolate.js';
 import type { BuildSpec, ComposeProject, ServiceSpec, VolumeMount } from './model.js';
 import { dependencyWaves, parseDependsOn, withDependencies } from './order.js';
 import { DEFAULT_COMPOSE_FILES } from './file-names.js';
+import { readTextFile } from '../util/read-text.js';
 import { parsePort } from './ports.js';
 import { resolveProjectName } from './project-name.js';
 import { splitShellWords } from './shellwords.js';
@@ -153,7 +154,7 @@ async function composeFiles(dir: string, files: string[] | undefined, warn: Cont
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readTextFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ComposeError({ file, message: `cannot read: ${(err as Error).message}`, hint: 'check that it is a readable file', cause: err });

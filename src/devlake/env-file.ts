@@ -10,6 +10,7 @@ import { backupFile } from './backup.js';
 import { ComposeError } from '../compose/errors.js';
 import { generateEncryptionSecret } from './secrets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readTextFile } from '../util/read-text.js';
 import { secrets } from '../util/redact.js';
 import { envVariables } from './env-variables.js';
 
@@ -28,7 +29,7 @@ export interface EnvPrepared {
 
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readTextFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -42,7 +43,7 @@ async function readIfExists(file: string): Promise<string | undefined> {
  */
 export async function prepareEnvFile(dir: string, exampleFile: string): Promise<EnvPrepared> {
   const envFile = path.join(dir, '.env');
-  const example = await fs.readFile(exampleFile, 'utf8');
+  const example = await readTextFile(exampleFile);
   const previous = await readIfExists(envFile);
   let tightened = false;
   if (previous !== undefined) {

@@ -5,6 +5,7 @@
 // tokens (GITHUB_TOKEN…). Reading is best effort: a broken .env is reported elsewhere.
 
 import { promises as fs } from 'node:fs';
+import { readTextFile } from '../util/read-text.js';
 import path from 'node:path';
 import type { ComposeProject } from '../compose/model.js';
 import { registerEnvironmentSecrets, secrets, type Redactor } from '../util/redact.js';
@@ -16,7 +17,7 @@ export async function registerDeploymentSecrets(dir: string, env: Readonly<Recor
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of ['.env', '.env.bak', ...names.filter((n) => /^\.env\.bak\.\d+$/.test(n))]) {
     const file = path.join(dir, name);
-    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    const text = await readTextFile(file).catch(() => undefined);
     // The env parser loads only when there is a file to read (status in an empty dir skips it).
     if (text !== undefined) redactor.addVariables((await import('./env-variables.js')).envVariables(text, file));
   }

@@ -7,9 +7,9 @@
 // the user's, whatever it holds.
 
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readTextFile } from '../util/read-text.js';
 import { makeDir } from '../util/make-dir.js';
 import { backupFile } from './backup.js';
 import { RELEASE_FILES, type ReleaseFiles } from './release.js';
@@ -67,7 +67,7 @@ export interface PlacedRelease {
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readTextFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

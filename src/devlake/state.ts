@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BundleName, Endpoints } from './ports.js';
 import type { RecoveryRecord } from '../recovery/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readTextFile } from '../util/read-text.js';
 
 export const LOCAL_STATE_FILE = '.devlake-local.json';
 export const AZURE_STATE_FILE = '.devlake-azure.json';
@@ -90,7 +91,7 @@ async function readStateFile<T>(dir: string, name: string, parse: (text: string,
   const file = path.join(dir, name);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new StateFileError(file, 'unreadable', `cannot read ${file}: ${(err as Error).message}`);

@@ -8,6 +8,7 @@
 // - release() removes the lock only while it is still ours.
 
 import { promises as fs, readFileSync, rmSync } from 'node:fs';
+import { readTextFile } from './read-text.js';
 import os from 'node:os';
 import path from 'node:path';
 import { tempName } from './temp-name.js';
@@ -117,7 +118,7 @@ function fileError(file: string, err: unknown): LockFileError {
 
 async function readIfThere(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readTextFile(file);
   } catch (err) {
     if (codeOf(err) === 'ENOENT') return undefined;
     throw err;
@@ -156,7 +157,7 @@ async function removeStale(file: string, stale: string): Promise<boolean> {
     return false;
   }
   try {
-    const now = await fs.readFile(file, 'utf8').catch(() => undefined);
+    const now = await readTextFile(file).catch(() => undefined);
     if (now === stale) await fs.rm(file, { force: true });
     return true;
   } finally {
@@ -180,7 +181,7 @@ export async function acquireLock(dir: string): Promise<Lock> {
           ...(tookOverFrom ? { tookOverFrom } : {}),
           release: async () => {
             // Only our own lock goes; a failure here (read-only now, gone) leaves a lock that is stale once we exit.
-            const now = await fs.readFile(file, 'utf8').catch(() => undefined);
+            const now = await readTextFile(file).catch(() => undefined);
             if (now === content) await fs.rm(file, { force: true }).catch(() => undefined);
           },
           releaseSync: () => {

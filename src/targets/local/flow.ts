@@ -2,7 +2,6 @@
 // A failure's journey: engine error (src/engine) → DeployFailure (src/recovery/failure) →
 // class (src/recovery/classify) → repair (here) → report lines (src/recovery/report) → state file.
 
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { localDeclineReason } from '../../../machines/guards.js';
@@ -39,6 +38,7 @@ import { appendHistory, readLocalState, writeLocalState, type DeploySource, type
 import type { Output } from '../../io/output.js';
 import { existsSync } from 'node:fs';
 import { makeDir } from '../../util/make-dir.js';
+import { readTextFile } from '../../util/read-text.js';
 
 export interface LocalFlowOptions {
   dir: string;
@@ -421,7 +421,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   let readyMs = 0;
   /** FORCE_MIGRATION in the deployment's .env, as DevLake reads it (viper GetBool: strconv.ParseBool). */
   const forceMigration = async (): Promise<boolean> => {
-    const text = await fs.readFile(path.join(dir, '.env'), 'utf8').catch(() => '');
+    const text = await readTextFile(path.join(dir, '.env')).catch(() => '');
     return /^(1|t|T|true|TRUE|True)$/.test(scanEnvLeniently(text).FORCE_MIGRATION ?? '');
   };
   /** How often the backend container restarted (DevLake panics while MySQL is not reachable). */

@@ -3,7 +3,8 @@
 // on disk. Rows of docs/reliability.md ("Bad input"); each test is named after its row.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile, chmod, stat } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, chmod, stat, symlink } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fc from 'fast-check';
 import { EXIT, STATUS_EXIT } from '../../../src/io/exit-codes.js';
@@ -172,6 +173,28 @@ describe('bad state file', () => {
 });
 
 describe('bad --dir', () => {
+  it('input: a compose file, .env or state file that is a named pipe or a device is refused at once', async () => {
+    // fs.readFile on a FIFO waited for a writer forever (not even SIGTERM ended the run), and on
+    // /dev/zero it read until memory ran out (issue 17: every path bounded).
+    const fifo = (file: string): void => void execFileSync('mkfifo', [file]);
+    const compose = await testDir('fifo-compose');
+    fifo(path.join(compose.dir, 'docker-compose.yml'));
+    await expectRejected(compose, custom(compose), { code: 3, message: /docker-compose\.yml: cannot read: it is a named pipe \(FIFO\), not a regular file/ });
+    const device = await testDir('dev-compose');
+    await symlink('/dev/zero', path.join(device.dir, 'docker-compose.yml'));
+    await expectRejected(device, custom(device), { code: 3, message: /docker-compose\.yml: cannot read: it is a device, not a regular file/ });
+    const env = await testDir('fifo-env', { 'docker-compose.yml': tinyCompose() });
+    fifo(path.join(env.dir, '.env'));
+    await expectRejected(env, custom(env), { code: 3, message: /\.env: cannot read: it is a named pipe \(FIFO\), not a regular file/ });
+    const state = await testDir('fifo-state', { 'docker-compose.yml': tinyCompose() });
+    fifo(path.join(state.dir, '.devlake-local.json'));
+    for (const args of [custom(state), ['status', '--dir', state.dir], ['start', '--dir', state.dir]]) {
+      const r = await runCli(args, { cwd: state.root, env: server.env, timeoutMs: 15_000 });
+      expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(/\.devlake-local\.json: it is a named pipe \(FIFO\), not a regular file/);
+    }
+  });
+
   it('input: --dir that is a file', async () => {
     const t = await testDir('dir-file', { 'not-a-dir': 'x' });
     const file = path.join(t.dir, 'not-a-dir');
