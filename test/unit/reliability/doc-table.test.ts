@@ -2,7 +2,7 @@
 // reliability test files, every reliability test has a row, and every exit code is a documented one.
 
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../../src/io/exit-codes.js';
@@ -12,6 +12,13 @@ const DOC = path.join(ROOT, 'docs', 'reliability.md');
 const TEST_DIRS = ['test/integration/reliability', 'test/unit/reliability'];
 /** Test names that are rows; other tests in these files are helpers' own checks. */
 const ROW_PREFIX = /^(input|fault|secrets|property|unit): /;
+const BOUNDS = 'Bounds';
+
+function allTestFiles(dir = path.join(ROOT, 'test')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allTestFiles(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
 
 export interface Row {
   section: string;
@@ -64,7 +71,9 @@ function reliabilityTests(): Map<string, string> {
 
 describe('docs/reliability.md', () => {
   it('docs: every row of docs/reliability.md names a test that exists', () => {
-    const rows = tableRows(readFileSync(DOC, 'utf8'));
+    const all = tableRows(readFileSync(DOC, 'utf8'));
+    // The Bounds table has its own columns and names tests anywhere under test/ (checked below).
+    const rows = all.filter((r) => r.section !== BOUNDS);
     const tests = reliabilityTests();
     expect(rows.length).toBeGreaterThan(30);
     // Every row's test exists, under exactly that name.
@@ -81,6 +90,18 @@ describe('docs/reliability.md', () => {
       expect(r.cells, r.test).toHaveLength(5);
       const exit = r.cells[2] ?? '';
       expect(exit === '—' || exit.startsWith('as the ') || exit.split(/\s*\(|\s*\/\s*/)[0]?.split(/,\s*/).every((c) => codes.has(c)), `${r.test}: exit "${exit}"`).toBe(true);
+    }
+  });
+
+  it('docs: every row of the Bounds table names a file that exists and a test that exists (or none)', () => {
+    const rows = tableRows(readFileSync(DOC, 'utf8')).filter((r) => r.section === BOUNDS);
+    expect(rows.length).toBeGreaterThan(25);
+    const titles = new Set(allTestFiles().flatMap((f) => testTitles(readFileSync(f, 'utf8'))));
+    for (const r of rows) {
+      expect(r.cells, r.test).toHaveLength(5);
+      for (const m of (r.cells[1] ?? '').matchAll(/`((?:src|machines)\/[^` ]+\.ts)`/g)) expect(existsSync(path.join(ROOT, m[1] ?? '')), `${r.cells[0]}: ${m[1]}`).toBe(true);
+      expect(r.cells[1], r.cells[0]).toMatch(/`(src|machines)\//);
+      if (r.test !== '—') expect(titles.has(r.test), `${r.cells[0]}: no test named "${r.test}"`).toBe(true);
     }
   });
 
