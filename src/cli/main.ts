@@ -100,6 +100,7 @@ Docs: docs/deploy.md, docs/recovery.md, docs/doctor.md, docs/status.md, docs/sta
     .option('--version <tag>', "release tag for --source official (vX.Y.Z or 'latest')", 'latest')
     .option('--repo-url <url>', 'git repository for --source fork (a file:// URL or local path works too)')
     .option('--replace-compose', "official: replace a docker-compose.yml that is not the release's (yours, or edited); a numbered backup is kept")
+    .option('--move-broken-state', 'a .devlake-local.json that cannot be parsed is moved aside (a numbered backup) instead of stopping the deploy')
     .addOption(new Option('--start [bool]', "start the stack after preparing the files ('--start=false' only prepares)").argParser(parseBool).default(true))
     .addOption(new Option('--timeout <seconds>', 'overall deadline for health and migration waits').argParser(parseSeconds).default(360))
     .option('--json', 'print one JSON document (with the recovery record) instead of text')
@@ -116,6 +117,8 @@ Sources:
 Your files: an official deploy never replaces a docker-compose.yml it did not write (or that
 was edited, or of a --source custom deploy) without --replace-compose; whatever it replaces is
 backed up first as FILE.bak.N. .env is merged: your settings are kept, new ones added.
+A broken .devlake-local.json stops the deploy (exit 3) unless --move-broken-state; cleanup and
+stop work without it, from the containers' labels.
 
 Recovery: a port conflict on ${bundlePorts(DEFAULT_BUNDLE).join('/')} falls back once to ${bundlePorts(ALTERNATE_BUNDLE).join('/')} (official and
 fork only); a busy ${MYSQL_HOST_PORT} starts MySQL without publishing it; containers of an earlier run whose
@@ -192,9 +195,20 @@ See docs/recovery.md.`,
     .option('--location <region>', 'Azure region (default: .devlake-azure.json in --dir)')
     .option('--subscription <id>', 'Azure subscription id')
     .option('--base-name <name>', "Azure resource name prefix (default: the state file's, else devlake)")
+    .addOption(new Option('--source <source>', "local: the deploy's --source (default official, as deploy local)").choices(['official', 'fork', 'custom']))
+    .option('--version <tag>', "local: the deploy's --version")
+    .option('--repo-url <url>', "local: the deploy's --repo-url (--source fork)")
+    .option('--replace-compose', "local: the deploy's --replace-compose")
+    .option('--move-broken-state', "local: the deploy's --move-broken-state")
     .option('--json', 'print one JSON document')
     .addOption(noRepairOption())
-    .addHelpText('after', '\nExit code 0 when a deploy would succeed with at most automatic repairs, 1 when something needs you. See docs/doctor.md.')
+    .addHelpText(
+      'after',
+      `
+Local: give the options you will give \`deploy local\` (--source, --replace-compose…): doctor predicts
+that deploy, with the same defaults (--source official) and the same repair guards.
+Exit code 0 when a deploy would succeed with at most automatic repairs, 1 when something needs you. See docs/doctor.md.`,
+    )
     .action(run(async () => (await import('./commands/doctor.js')).doctorCommand(io)));
 
   const machines = program.command('machines').description("Show the flows' state machines as diagrams or definitions.");

@@ -12,6 +12,7 @@ import type { Engine } from '../engine/client.js';
 import { abortOpt } from '../engine/client.js';
 import { LABEL_PROJECT, LABEL_WORKING_DIR, labelFilter } from '../engine/labels.js';
 import { readLocalState, StateFileError, type LocalState } from './state.js';
+import { InputError } from '../io/exit-codes.js';
 import { FORK_COMPOSE_FILE } from './fork.js';
 import { foreignDirs, projectUsage, type ProjectUsage } from './project-identity.js';
 
@@ -25,6 +26,13 @@ export function findComposeFile(dir: string, state?: LocalState): string | undef
   }
   for (const f of CANDIDATES) if (existsSync(path.join(dir, f))) return path.join(dir, f);
   return undefined;
+}
+
+/** The compose file a `--source custom` deploy uses: the user's, already in dir (bad input when there is none). */
+export function customComposeFile(dir: string): string {
+  const found = findComposeFile(dir);
+  if (!found) throw new InputError(`--source custom uses the docker-compose.yml (or compose.yaml, docker-compose-dev.yml) already in ${dir}, and there is none; put yours there, or use --source official`);
+  return found;
 }
 
 export interface DeployedProject {

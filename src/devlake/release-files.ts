@@ -29,7 +29,8 @@ export type ComposeVerdict =
   /** Not ours: replaced only with --replace-compose. */
   | { kind: 'users'; why: string };
 
-export function composeVerdict(existing: string | undefined, incoming: string, state: Pick<LocalState, 'source' | 'composeSha256'> | undefined): ComposeVerdict {
+/** `incoming` undefined: the release's file is not known (doctor downloads nothing), so it is never 'same'. */
+export function composeVerdict(existing: string | undefined, incoming: string | undefined, state: Pick<LocalState, 'source' | 'composeSha256'> | undefined): ComposeVerdict {
   if (state?.source === 'custom' || state?.source === 'fork') {
     return { kind: 'users', why: `the state file records a --source ${state.source} deploy, so the compose files here are yours` };
   }

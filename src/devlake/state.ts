@@ -8,6 +8,7 @@ import type { BundleName, Endpoints } from './ports.js';
 import type { RecoveryRecord } from '../recovery/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readTextFile } from '../util/read-text.js';
+import { shellArg } from '../util/shell-arg.js';
 
 export const LOCAL_STATE_FILE = '.devlake-local.json';
 export const AZURE_STATE_FILE = '.devlake-azure.json';
@@ -62,21 +63,33 @@ export class StateFileError extends Error {
   }
 }
 
+/** State-file problems a deploy can get past by moving the file aside (`--move-broken-state`). */
+export const BROKEN_STATE_PROBLEMS: ReadonlySet<StateFileError['problem']> = new Set(['empty', 'not-json', 'not-object', 'missing-field']);
+
+/** What to do about a broken `.devlake-local.json`: the deploy moves it aside on request; cleanup needs no state file. */
+function localRemedy(file: string): string {
+  const dir = shellArg(path.dirname(file));
+  return (
+    `To deploy again, run \`gh-devlake deploy local --dir ${dir} --move-broken-state\` (add the --source you deployed with): it moves ${path.basename(file)} aside as a numbered backup and finds this folder's containers by their labels. ` +
+    `\`gh-devlake cleanup --local --dir ${dir}\` and \`gh-devlake stop --dir ${dir}\` work without it. Or restore it from a backup.`
+  );
+}
+
 /**
  * The checks every state file gets: not empty, JSON, an object, not from a newer gh-devlake.
- * `redeploy` names the command that rewrites the file, for the messages.
+ * `remedy` says what to do about a broken one, for the messages.
  */
-function parseStateObject(text: string, file: string, redeploy: string): Record<string, unknown> {
-  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. Remove it, or run \`${redeploy}\` again to rewrite it.`);
+function parseStateObject(text: string, file: string, remedy: string): Record<string, unknown> {
+  if (text.trim() === '') throw new StateFileError(file, 'empty', `${file} is empty. ${remedy}`);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}). It may be truncated; restore it from a backup, or remove it and run \`${redeploy}\` again.`);
+    throw new StateFileError(file, 'not-json', `${file} is not valid JSON (${detail}); it may be truncated. ${remedy}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new StateFileError(file, 'not-object', `${file} does not hold a JSON object.`);
+    throw new StateFileError(file, 'not-object', `${file} does not hold a JSON object. ${remedy}`);
   }
   const obj = data as Record<string, unknown>;
   const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
@@ -108,10 +121,10 @@ async function writeStateFile(dir: string, name: string, state: object): Promise
 
 /** Parse a state file's text. Pure, for tests and for readers of either tool's files. */
 export function parseLocalState(text: string, file: string): LocalState {
-  const obj = parseStateObject(text, file, 'gh-devlake deploy local');
+  const obj = parseStateObject(text, file, localRemedy(file));
   const endpoints = obj.endpoints;
   if (typeof endpoints !== 'object' || endpoints === null || typeof (endpoints as Record<string, unknown>).backend !== 'string') {
-    throw new StateFileError(file, 'missing-field', `${file} has no endpoints.backend.`);
+    throw new StateFileError(file, 'missing-field', `${file} has no endpoints.backend. ${localRemedy(file)}`);
   }
   return obj as LocalState;
 }
@@ -173,7 +186,7 @@ export interface AzureState {
 
 /** Parse `.devlake-azure.json` text. Pure. Accepts Go-tool files (no schemaVersion, no status). */
 export function parseAzureState(text: string, file: string): AzureState {
-  const obj = parseStateObject(text, file, 'gh-devlake deploy azure');
+  const obj = parseStateObject(text, file, 'Restore it from a backup, or remove it and run `gh-devlake deploy azure` again to rewrite it.');
   for (const field of ['resourceGroup', 'subscriptionId'] as const) {
     if (typeof obj[field] !== 'string' || obj[field] === '') throw new StateFileError(file, 'missing-field', `${file} has no ${field}.`);
   }

@@ -9,8 +9,17 @@ import type { ComposeProject } from '../compose/model.js';
 import { resolveProjectName } from '../compose/project-name.js';
 import { FORK_COMPOSE_FILE, FORK_SERVICES } from '../devlake/fork.js';
 import { findComposeFile } from '../devlake/local-project.js';
-import { LOCAL_STATE_FILE, readLocalState, type LocalState } from '../devlake/state.js';
+import { LOCAL_STATE_FILE, readLocalState, StateFileError, type LocalState } from '../devlake/state.js';
 import type { LocalPlan, LocalSource } from './repair-guard.js';
+
+/** The options of the `deploy local` that doctor predicts: the same flags, the same defaults. */
+export interface LocalDeployOptions {
+  source?: LocalSource;
+  replaceCompose?: boolean;
+  moveBrokenState?: boolean;
+  repoUrl?: string;
+  version?: string;
+}
 
 export interface LocalContext {
   /** Absolute DIR. */
@@ -20,6 +29,12 @@ export interface LocalContext {
   state?: LocalState;
   /** The state file exists but cannot be used (the deploy would stop on it). */
   stateError?: string;
+  /** What is wrong with it (src/devlake/state.ts StateFileError). */
+  stateProblem?: StateFileError['problem'];
+  /** The deploy's options. */
+  deploy: LocalDeployOptions;
+  /** The source the state file records, when it records one. */
+  recordedSource?: LocalSource;
   composeFile?: string;
   /** The compose file exists but does not load (the deploy would stop on it). */
   composeError?: string;
@@ -29,9 +44,9 @@ export interface LocalContext {
   projectName?: string;
   /** The name compose itself resolves for DIR (before src/devlake/project-identity.ts). */
   composeName?: string;
-  /** The source a deploy would use: the recorded one, else the CLI's default. */
+  /** The source the deploy uses: --source, else the CLI's default (official), as `deploy local` does. */
   source: LocalSource;
-  /** Whether the source was recorded in the state file or assumed. */
+  /** True when no --source was given (the default is assumed). */
   sourceAssumed: boolean;
   plan: LocalPlan;
 }
@@ -42,7 +57,7 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv): Promise<LocalContext> {
+export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv, deploy: LocalDeployOptions = {}): Promise<LocalContext> {
   const dir = path.resolve(dirArg);
   const stateFile = path.join(dir, LOCAL_STATE_FILE);
   const st = await fs.stat(dir).catch(() => undefined);
@@ -51,8 +66,9 @@ export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv): 
     dir,
     dirKind,
     stateFile,
-    source: DEFAULT_SOURCE,
-    sourceAssumed: true,
+    deploy,
+    source: deploy.source ?? DEFAULT_SOURCE,
+    sourceAssumed: deploy.source === undefined,
     plan: { bundle: 'default', mysqlUnpublished: false },
   };
   if (dirKind !== 'dir') return ctx;
@@ -62,12 +78,11 @@ export async function loadLocalContext(dirArg: string, env: NodeJS.ProcessEnv): 
     if (state) ctx.state = state;
   } catch (err) {
     ctx.stateError = messageOf(err);
+    if (err instanceof StateFileError) ctx.stateProblem = err.problem;
   }
   const state = ctx.state;
-  if (state?.source === 'official' || state?.source === 'fork' || state?.source === 'custom') {
-    ctx.source = state.source;
-    ctx.sourceAssumed = false;
-  }
+  // The deploy uses --source (default official), never the recorded source: so does doctor.
+  if (state?.source === 'official' || state?.source === 'fork' || state?.source === 'custom') ctx.recordedSource = state.source;
   // The deploy starts on the recorded bundle and keeps MySQL unpublished once a repair dropped it.
   ctx.plan = { bundle: state?.bundle === 'alternate' ? 'alternate' : 'default', mysqlUnpublished: state?.mysqlUnpublished === true };
 

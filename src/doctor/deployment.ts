@@ -4,11 +4,12 @@
 
 import path from 'node:path';
 import { checkEndpoints, type EndpointHealth } from '../devlake/discovery.js';
-import { bundleByName, endpointsFor, type Endpoints } from '../devlake/ports.js';
+import type { Endpoints } from '../devlake/ports.js';
 import type { Engine } from '../engine/client.js';
-import { listProjectContainers, toProjectContainer } from '../engine/ps.js';
+import { endpointsFromContainers, observeContainers } from '../devlake/stack-status.js';
 import type { Facts } from '../recovery/types.js';
 import type { LocalContext } from './context.js';
+import { BROKEN_STATE_PROBLEMS } from '../devlake/state.js';
 import { classifyFinding, unhealthyFailure } from './findings.js';
 import type { CheckResult } from './types.js';
 
@@ -28,17 +29,22 @@ export interface DeploymentObservation {
 
 export async function observeDeployment(ctx: LocalContext, engine: Engine | undefined, timeoutMs = 2000): Promise<DeploymentObservation> {
   const obs: DeploymentObservation = {};
+  let published: Partial<Endpoints> | undefined;
   if (engine && ctx.projectName !== undefined) {
     try {
-      const list = await listProjectContainers(engine, ctx.projectName, { all: true });
-      obs.containers = list.map(toProjectContainer).map((c) => ({ name: c.name, service: c.service, state: c.state }));
+      // This folder's containers only; another folder's under the same name are not this deployment.
+      const list = await observeContainers(engine, ctx.projectName, ctx.dir);
+      obs.containers = list.map((c) => ({ name: c.name, service: c.service, state: c.state }));
+      published = endpointsFromContainers(list);
     } catch {
       // Unknown: the engine check says why.
     }
   }
   const running = obs.containers?.some((c) => c.state === 'running') ?? false;
   if (ctx.state || running) {
-    obs.endpoints = ctx.state?.endpoints ?? endpointsFor(bundleByName(ctx.plan.bundle));
+    // What this project's containers publish, never the well-known bundle ports (another project's,
+    // maybe). Only when the engine cannot be asked, what the state file recorded.
+    obs.endpoints = published ?? ctx.state?.endpoints ?? {};
     obs.health = await checkEndpoints(obs.endpoints, timeoutMs);
   }
   return obs;
@@ -65,6 +71,12 @@ export function decideDeployment(ctx: LocalContext, o: DeploymentObservation): C
   // Input problems: the deploy stops on them before it starts anything. No failure class describes them.
   if (ctx.dirKind === 'file') {
     return { id, classId: null, verdict: 'needs-you', summary: `${ctx.dir} is a file, not a directory`, remediation: 'Pass a directory with --dir (it is created when missing).', facts };
+  }
+  if (ctx.stateError !== undefined && ctx.deploy.moveBrokenState && ctx.stateProblem !== undefined && BROKEN_STATE_PROBLEMS.has(ctx.stateProblem)) {
+    // The deploy moves it aside first (--move-broken-state) and goes on as if there were none.
+    facts.stateFile = ctx.stateFile;
+    const r = decideStack(ctx, o, facts);
+    return { ...r, summary: `${r.summary}; the state file cannot be used (${ctx.stateProblem}), and --move-broken-state moves it aside first` };
   }
   if (ctx.stateError !== undefined) {
     return { id, classId: null, verdict: 'needs-you', summary: `the state file cannot be used: ${ctx.stateError}`, remediation: ctx.stateError, facts };

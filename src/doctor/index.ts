@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import type { AzureDoctorDeps, AzureDoctorOptions } from './azure.js';
+import type { LocalDeployOptions } from './context.js';
 import type { LocalDoctorDeps } from './local.js';
 import type { DoctorRun } from '../targets/types.js';
 import type { DoctorReport } from './types.js';
@@ -16,6 +17,8 @@ export interface DoctorOptions {
   dir: string;
   /** Check an Azure deploy instead of a local one. */
   azure?: AzureDoctorOptions;
+  /** The local deploy's own options (--source…): doctor predicts that deploy. */
+  local?: LocalDeployOptions;
 }
 
 export interface DoctorDeps extends LocalDoctorDeps {
@@ -27,6 +30,7 @@ export async function runDoctor(opts: DoctorOptions, deps: DoctorDeps): Promise<
   const dir = path.resolve(opts.dir);
   const { TARGETS } = await import('../targets/index.js');
   const checks = await TARGETS[opts.azure ? 'azure' : 'local'].doctor();
-  const found = await checks({ dir, ...(opts.azure ? { options: opts.azure } : {}), deps: deps as unknown as DoctorRun['deps'] });
+  const options = opts.azure ?? opts.local;
+  const found = await checks({ dir, ...(options ? { options } : {}), deps: deps as unknown as DoctorRun['deps'] });
   return buildReport(dir, found.checks, found.skipped);
 }

@@ -3,7 +3,8 @@
 
 import type { openEngine } from '../engine/client.js';
 import type { Facts, RepairId } from '../recovery/types.js';
-import { loadLocalContext } from './context.js';
+import { loadLocalContext, type LocalDeployOptions } from './context.js';
+import { decideComposeFile } from './compose-file.js';
 import { decideDeployment, observeDeployment } from './deployment.js';
 import { decideDisk, observeDisk, type StatFs } from './disk.js';
 import { decideEngine, probeEngine } from './engine.js';
@@ -53,13 +54,13 @@ export function decideExcludedRanges(result: { ranges: ExcludedRange[] } | { err
   return { id, classId: 'local.port-excluded', verdict: 'ok', summary, facts };
 }
 
-export async function runLocalChecks(dir: string, deps: LocalDoctorDeps): Promise<LocalChecks> {
+export async function runLocalChecks(dir: string, deps: LocalDoctorDeps, deploy: LocalDeployOptions = {}): Promise<LocalChecks> {
   const platform = deps.platform ?? process.platform;
   const checks: CheckResult[] = [];
   const skipped: DoctorReport['skipped'] = [];
 
   const [ctx, probe, excluded] = await Promise.all([
-    loadLocalContext(dir, deps.env),
+    loadLocalContext(dir, deps.env, deploy),
     probeEngine(deps.env, deps.openEngine),
     excludedRanges(platform, deps.runNetsh),
   ]);
@@ -72,6 +73,8 @@ export async function runLocalChecks(dir: string, deps: LocalDoctorDeps): Promis
   if (named) checks.push(decideProjectName(named));
 
   checks.push(decideDeployment(ctx, await observeDeployment(ctx, engine, deps.healthTimeoutMs)));
+  const compose = decideComposeFile(ctx);
+  if (compose) checks.push(compose);
 
   // Ports: what the deploy's first attempt publishes, both bundles, 3306.
   const planned = plannedPorts(ctx.project, ctx.plan);

@@ -19,6 +19,7 @@ import type { Engine } from '../engine/client.js';
 import { findByAddress, findPublishers, type PortPublisher } from '../engine/ps.js';
 import { describeHolderText, describePortHolder, type PortHolder } from '../recovery/port-holder.js';
 import type { Facts, RepairId } from '../recovery/types.js';
+import { observedRemediation } from '../recovery/advice.js';
 import { isPortFree } from '../util/port-probe.js';
 import { classifyFinding, portExcludedFailure, portHeldFailure } from './findings.js';
 import { rangeCovering, rangeText, type ExcludedRange } from './netsh.js';
@@ -149,7 +150,7 @@ export function decidePort(o: PortObservation, ctx: PortPlanContext): CheckResul
       verdict: 'needs-you',
       summary: `${label} ${what}; the alternate bundle is busy too (${ctx.alternateBusy ?? 'in use'}), so the fallback cannot help`,
       repair: c.repair,
-      remediation: c.remediation,
+      remediation: observedRemediation(c, { source: ctx.source, bundle: ctx.plan.bundle, alternateBusy: ctx.alternateBusy ?? 'in use' }),
       facts,
     };
   }
@@ -163,7 +164,7 @@ export function decidePort(o: PortObservation, ctx: PortPlanContext): CheckResul
     verdict: 'needs-you',
     summary: `${label} ${what}${c.repair !== null ? `; no automatic repair: ${String(facts.declined)}` : ''}`,
     ...(c.repair !== null ? { repair: c.repair } : {}),
-    remediation: c.remediation,
+    remediation: observedRemediation(c, { source: ctx.source, bundle: ctx.plan.bundle }),
     facts,
   };
 }

@@ -12,7 +12,11 @@ export class DeployError extends Error {
 export class RepairDeclinedError extends Error {
   override readonly name = 'RepairDeclinedError';
   readonly declined = true;
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** What the repair saw that made it decline, for the advice (src/recovery/advice.ts). */
+    readonly observed?: { alternateBusy?: string },
+  ) {
     super(reason);
   }
 }

@@ -7,6 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_COMPOSE_FILES } from '../compose/file-names.js';
 import type { HostProcess, InodeOwnerOptions, ProcFs, ProcNetSocket } from './proc-net.js';
+import { LOCAL_STATE_FILE } from '../devlake/state.js';
+import { shellArg } from '../util/shell-arg.js';
 import { DOCKER_PROXY_COMM, findInodeOwner, listeningInodes, nodeProcFs, parseProcNetTcp } from './proc-net.js';
 
 export type { HostProcess } from './proc-net.js';
@@ -92,12 +94,16 @@ async function containerHolder(p: PublisherInfo, exists: NonNullable<PortHolderD
   const name = p.name.replace(/^\//, '');
   const project = p.project !== undefined && p.project !== '' ? p.project : undefined;
   const composeFile = await findComposeFile(p, exists);
+  // The advice stops the holder and never removes it: it may be another deployment, with its data.
   let stopCommand = `docker stop ${name}`;
-  if (composeFile !== undefined) {
+  if (p.workingDir !== undefined && p.workingDir !== '' && (await existsSafely(exists, path.join(p.workingDir, LOCAL_STATE_FILE)))) {
+    // Another folder's gh-devlake deployment: its own stop keeps its containers and data.
+    stopCommand = `gh-devlake stop --dir ${shellArg(p.workingDir)}`;
+  } else if (composeFile !== undefined) {
     // `-p` only when compose would not derive the same project name from the file's directory.
     const derived = defaultProjectName(composeFile);
     const projectFlag = project !== undefined && project !== derived ? ` -p ${project}` : '';
-    stopCommand = `docker compose${projectFlag} -f "${composeFile}" down`;
+    stopCommand = `docker compose${projectFlag} -f "${composeFile}" stop`;
   }
   return { kind: 'container', name, project, composeFile, stopCommand };
 }
@@ -111,14 +117,16 @@ async function findComposeFile(p: PublisherInfo, exists: NonNullable<PortHolderD
   if (p.workingDir !== undefined && p.workingDir !== '') {
     for (const n of DEFAULT_COMPOSE_FILES) candidates.push(path.join(p.workingDir, n));
   }
-  for (const file of candidates) {
-    try {
-      if (await exists(file)) return file;
-    } catch {
-      // treat as missing
-    }
-  }
+  for (const file of candidates) if (await existsSafely(exists, file)) return file;
   return undefined;
+}
+
+async function existsSafely(exists: NonNullable<PortHolderDeps['exists']>, file: string): Promise<boolean> {
+  try {
+    return await exists(file);
+  } catch {
+    return false; // treat as missing
+  }
 }
 
 /** Compose's default project name: the file's directory name, lower-cased, [a-z0-9_-] only. */

@@ -9,6 +9,7 @@ import type { GlobalIo } from '../main.js';
 import { readAzureState } from '../../devlake/state.js';
 import type { DoctorDeps } from '../../doctor/index.js';
 import type { AzureDoctorOptions } from '../../doctor/azure.js';
+import type { LocalDeployOptions } from '../../doctor/context.js';
 
 export interface DoctorFlags {
   dir?: string;
@@ -21,6 +22,31 @@ export interface DoctorFlags {
   json?: boolean;
   /** `--no-repair <id>`, repeatable: doctor answers as a deploy run without those repairs would. */
   repair?: string[];
+  /** The local deploy's own options: doctor predicts `deploy local` with the same flags. */
+  source?: 'official' | 'fork' | 'custom';
+  version?: string;
+  repoUrl?: string;
+  replaceCompose?: boolean;
+  moveBrokenState?: boolean;
+}
+
+/** The local deploy doctor predicts: the flags `deploy local` takes, checked as it checks them. */
+export async function localTarget(flags: DoctorFlags): Promise<LocalDeployOptions | undefined> {
+  const given = (['source', 'version', 'repoUrl', 'replaceCompose', 'moveBrokenState'] as const).filter((k) => flags[k] !== undefined);
+  if (flags.azure) {
+    const first = given[0];
+    if (first) throw new UsageError(`--${first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with a local doctor, not --azure`);
+    return undefined;
+  }
+  const { validateDeployLocalFlags } = await import('../../targets/local/deploy.js');
+  validateDeployLocalFlags({ source: flags.source ?? 'official', version: flags.version ?? 'latest', ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}), ...(flags.replaceCompose ? { replaceCompose: true } : {}) });
+  return {
+    ...(flags.source ? { source: flags.source } : {}),
+    ...(flags.version ? { version: flags.version } : {}),
+    ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}),
+    ...(flags.replaceCompose ? { replaceCompose: true } : {}),
+    ...(flags.moveBrokenState ? { moveBrokenState: true } : {}),
+  };
 }
 
 /** The Azure target: the flags, else the Azure deployment recorded in --dir. */
@@ -59,11 +85,12 @@ export function doctorCommand(io: GlobalIo, deps: Partial<DoctorDeps> = {}) {
     const { disabledRepairs } = await import('../../recovery/repairs/index.js');
     const switchedOff = disabledRepairs(flags.repair, io.env);
     if ('error' in switchedOff) throw new UsageError(switchedOff.error);
+    const local = await localTarget(flags);
     const out = new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
     const { runDoctor } = await import('../../doctor/index.js');
     const { renderJson, renderText } = await import('../../doctor/render.js');
     out.progress(azure ? `Checking Azure (${azure.resourceGroup}, ${azure.location})` : 'Checking the local engine, ports and images');
-    const report = await runDoctor({ dir, ...(azure ? { azure } : {}) }, { env: io.env, ...(switchedOff.disabled.length > 0 ? { disabled: switchedOff.disabled } : {}), ...deps });
+    const report = await runDoctor({ dir, ...(azure ? { azure } : {}), ...(local ? { local } : {}) }, { env: io.env, ...(switchedOff.disabled.length > 0 ? { disabled: switchedOff.disabled } : {}), ...deps });
     out.done();
     if (out.json) out.document(renderJson(report));
     else for (const line of renderText(report, { ok: (s) => out.green(s), auto: (s) => out.yellow(s), you: (s) => out.red(s) })) out.line(line);

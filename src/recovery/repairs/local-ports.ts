@@ -35,7 +35,7 @@ export async function applyPortRepairs(main: PortRepair, fx: LocalPortEffects, i
     }
     if (busy.length > 0) {
       const first = typeof c.facts.detail === 'string' ? c.facts.detail : `${String(c.facts.port)} is in use`;
-      throw new RepairDeclinedError(`the alternate bundle is busy too (${busy.join('; ')}); ${first}. Stop one of the holders and run the deploy again`);
+      throw new RepairDeclinedError(`the alternate bundle is busy too (${busy.join('; ')}); ${first}. Stop one of the holders and run the deploy again`, { alternateBusy: busy.join('; ') });
     }
   }
   const words: string[] = [];

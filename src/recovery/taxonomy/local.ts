@@ -42,6 +42,13 @@ const PROTOCOL_EXTRACT: readonly RegExp[] = [
 
 const PORT_SOURCES = ['engine', 'probe'] as const;
 
+/**
+ * The port-conflict remediation's second way out. A run that saw it cannot help (a custom deploy
+ * keeps its ports, the alternate bundle is busy too, the stack is on it already) drops it from the
+ * advice: src/recovery/advice.ts.
+ */
+export const ALTERNATE_BUNDLE_ADVICE = `, or deploy on the alternate port bundle (${ports(ALTERNATE_BUNDLE)})`;
+
 const PORT_IN_USE_EXAMPLES = {
   allocated: 'Bind for 0.0.0.0:8080 failed: port is already allocated',
   userland:
@@ -115,9 +122,7 @@ export const LOCAL_RULES: readonly TaxonomyRule[] = [
     match: { sources: PORT_SOURCES, patterns: PORT_IN_USE, factIn: { bundle: [DEFAULT_BUNDLE.name] } },
     facts: { extract: PROTOCOL_EXTRACT },
     repair: 'local.alternate-bundle',
-    remediation:
-      'Host port {port} ({roleLabel}) on {hostIp|the host} is already in use. Free it (stop whatever holds it), ' +
-      `or deploy on the alternate port bundle (${ports(ALTERNATE_BUNDLE)}).`,
+    remediation: `Host port {port} ({roleLabel}) on {hostIp|the host} is already in use. Free it (stop whatever holds it)${ALTERNATE_BUNDLE_ADVICE}.`,
     docs: 'recovery.md#local-port-conflict',
     examples: [PORT_IN_USE_EXAMPLES.allocated, PORT_IN_USE_EXAMPLES.userland, PORT_IN_USE_EXAMPLES.bindHost],
     note: `The port is one of the default bundle's (${ports(DEFAULT_BUNDLE)}).`,

@@ -17,9 +17,10 @@ export interface DeployLocalFlags extends LocalCommandFlags {
   replaceCompose?: boolean;
   /** `--no-repair <id>`, repeatable (commander names the negated flag `repair`). */
   repair?: string[];
+  moveBrokenState?: boolean;
 }
 
-export function validateDeployLocalFlags(f: DeployLocalFlags): void {
+export function validateDeployLocalFlags(f: Pick<DeployLocalFlags, 'source' | 'repoUrl' | 'replaceCompose' | 'version'>): void {
   if (f.source === 'fork' && !f.repoUrl) throw new UsageError('--source fork needs --repo-url URL (a git URL, file:// URL or local path)');
   if (f.source !== 'fork' && f.repoUrl) throw new UsageError(`--repo-url goes with --source fork, not --source ${f.source}`);
   if (f.source !== 'official' && f.replaceCompose) throw new UsageError(`--replace-compose goes with --source official (a ${f.source} deploy never replaces compose files)`);

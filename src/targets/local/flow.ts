@@ -20,6 +20,7 @@ import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '..
 import { ROLE_LABEL, roleOfPort, MYSQL_HOST_PORT, type BundleName, type Endpoints } from '../../devlake/ports.js';
 import { localRepair } from '../../recovery/repairs/index.js';
 import { ONE_RETRY_USED, type LocalRepairEffects } from '../../recovery/repairs/kit.js';
+import { observedRemediation } from '../../recovery/advice.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
 import { takenPorts } from '../../util/port-probe.js';
 import { waitForPing, runMigration, type MigrationResult } from '../../devlake/health.js';
@@ -31,7 +32,7 @@ import { scanEnvLeniently } from '../../devlake/env-variables.js';
 import { registerComposeSecrets, registerDeploymentSecrets } from '../../devlake/known-secrets.js';
 import { secrets } from '../../util/redact.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../../devlake/fork.js';
-import { findComposeFile } from '../../devlake/local-project.js';
+import { customComposeFile, findComposeFile } from '../../devlake/local-project.js';
 import { derivedNote, identifyProject, ProjectClashError } from '../../devlake/project-identity.js';
 import { InputError } from '../../io/exit-codes.js';
 import { appendHistory, readLocalState, writeLocalState, type DeploySource, type LocalState } from '../../devlake/state.js';
@@ -96,6 +97,10 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   let project: ComposeProject | undefined;
   let version: string | undefined = previous?.version;
   let createdThisAttempt: string[] = [];
+  /** Named volumes this run created (a first deploy's): a run that fails to start removes them again. */
+  const createdVolumes: string[] = [];
+  /** The last attempt failed while its ports were probed or the engine created and started the stack (not in a wait after). */
+  let startFailed = false;
   let mysqlUnpublished = previous?.mysqlUnpublished === true;
   let composeSha: string | undefined;
   const startBundle = previous?.bundle ?? 'default';
@@ -167,11 +172,7 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       composeFile = path.join(dir, FORK_COMPOSE_FILE);
       services = FORK_SERVICES;
     } else {
-      const found = findComposeFile(dir);
-      if (!found) {
-        throw new InputError(`--source custom uses the docker-compose.yml (or compose.yaml, docker-compose-dev.yml) already in ${dir}, and there is none; put yours there, or use --source official`);
-      }
-      composeFile = found;
+      composeFile = customComposeFile(dir);
     }
     const loaded = await loadComposeProject({ dir, files: [composeFile], env: opts.env });
     // The project's name: never one whose containers belong to another folder.
@@ -253,20 +254,23 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     if (!project) throw new DeployError({ source: 'internal', message: 'no project loaded' });
     const planned = applyPortPlan(project, input);
     createdThisAttempt = [];
+    startFailed = true;
     out.progress(input.attempt === 1 ? 'Starting the stack' : `Starting the stack again on the ${input.bundle} bundle`);
     await probeHostPorts(planned, project.name, actorSignal);
     try {
       await up(engine, planned, {
         ...(opts.service ? { services: [opts.service] } : {}),
         signal: actorSignal,
-        onEvent: (e: { type: string; service?: string; action?: string; containerId?: string }) => {
+        onEvent: (e: { type: string; service?: string; action?: string; containerId?: string; name?: string }) => {
           if (e.type === 'container' && (e.action === 'created' || e.action === 'recreated') && e.containerId) createdThisAttempt.push(e.containerId);
+          if (e.type === 'volume' && e.action === 'created' && e.name) createdVolumes.push(e.name);
           onEngineEvent(e);
         },
       });
     } catch (err) {
       throw new DeployError(toDeployFailure(err), { cause: err });
     }
+    startFailed = false;
   };
 
   /**
@@ -379,9 +383,12 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     try {
       return await repairUnguarded(args);
     } catch (err) {
+      if (err instanceof RepairDeclinedError && err.observed?.alternateBusy !== undefined) alternateBusy = err.observed.alternateBusy;
       throw redactError(err);
     }
   };
+  /** What the repair's probe found on the alternate bundle, for the advice (src/recovery/advice.ts). */
+  let alternateBusy: string | undefined;
   const repairUnguarded = async ({ input, signal: actorSignal }: { input: { classification: Classification; plan: AttemptPlan; source: LocalSource }; signal: AbortSignal }): Promise<RepairOutcome> => {
     const p = project;
     if (!p) throw new DeployError({ source: 'internal', message: 'no project loaded' });
@@ -412,6 +419,38 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     // Only containers of this project, and of those only the ones this run's attempt created.
     await down(engine, project.name, { volumes: false, onlyContainers: createdThisAttempt, ...(signal ? { signal } : {}) });
     createdThisAttempt = [];
+  };
+
+  /**
+   * After the run failed to start the stack: remove what it created (containers, and the volumes a
+   * first deploy made, when no container of the project is left to use them), nothing else. Another
+   * deployment's containers, this folder's older ones and the user's data stay. Best effort,
+   * bounded; says what it removed.
+   */
+  const undoFailedRun = async (): Promise<string | undefined> => {
+    if (!project || !startFailed || (createdThisAttempt.length === 0 && createdVolumes.length === 0)) return undefined;
+    const bounded = AbortSignal.timeout(UNDO_TIMEOUT_MS);
+    try {
+      const removed = createdThisAttempt.length;
+      let networks: string[] = [];
+      let left: boolean;
+      if (removed > 0) {
+        const result = await down(engine, project.name, { volumes: false, onlyContainers: createdThisAttempt, signal: bounded });
+        createdThisAttempt = [];
+        networks = result.removedNetworks;
+        left = result.keptShared;
+      } else left = (await ps(engine, project.name, { all: true, signal: bounded })).length > 0;
+      const volumes: string[] = [];
+      if (!left) {
+        const { removeVolume } = await import('../../engine/volume.js');
+        for (const v of createdVolumes) if (await removeVolume(engine, v, bounded).catch(() => false)) volumes.push(v);
+      }
+      const parts = [...(removed > 0 ? [`${removed} container(s)`] : []), ...(networks.length > 0 ? [`network ${networks.join(', ')}`] : []), ...(volumes.length > 0 ? [`volume(s) ${volumes.join(', ')}`] : [])];
+      if (parts.length === 0) return undefined;
+      return `Removed what this run created before it failed: ${parts.join(', ')} of ${project.name}. Nothing else was touched.`;
+    } catch (err) {
+      return `Could not remove the container(s) this run created (${err instanceof Error ? err.message : String(err)}); remove them with \`gh-devlake cleanup --local --dir ${opts.dir} --force\`.`;
+    }
   };
 
   const deadline = () => Date.now() + opts.timeoutSec * 1000;
@@ -520,10 +559,14 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  out.done();
-  if (fatalError) throw fatalError;
   const context = snapshot.context;
   const ok = snapshot.value === 'done';
+  if (!ok && !fatalError) {
+    const undone = await undoFailedRun();
+    if (undone) out.note(undone);
+  }
+  out.done();
+  if (fatalError) throw fatalError;
   const bundle = context.plan.bundle;
   const endpoints = endpointsOf(project, context.plan);
   const recovered = ok && context.repair !== undefined;
@@ -547,7 +590,8 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     if (declined !== undefined) summary.repairDeclined = declined;
     if (c && !report.some((l) => l.label === 'repair')) report.push({ label: 'repair', text: declinedText(declined ?? 'no automatic repair for this failure') });
     const message = secrets.redact(c ? c.failure.message : (context.failure?.message ?? 'unknown failure'));
-    const remediation = secrets.redact(c ? c.remediation : 'Re-run with DEBUG=1 for details.');
+    const seen = { source: opts.source, bundle: context.plan.bundle, ...(alternateBusy !== undefined ? { alternateBusy } : {}) };
+    const remediation = secrets.redact(c ? observedRemediation(c, seen) : 'Re-run with DEBUG=1 for details.');
     summary.detail = `${c ? c.title : 'failed'}: ${oneLine(message)}`;
     report.push({ label: 'outcome', text: `failed — ${summary.detail}. Next: ${remediation}` });
     failure = { classId: c?.classId ?? 'unknown', message, remediation };
@@ -587,6 +631,8 @@ function stateEndpoints(e: Partial<Endpoints>): LocalState['endpoints'] {
 }
 
 const TIGHTENED_NOTE = 'Tightened .env to mode 0600 (it holds ENCRYPTION_SECRET and passwords; it was readable by others).';
+/** How long removing a failed run's containers may take. */
+const UNDO_TIMEOUT_MS = 30_000;
 /** How long the health-timeout diagnosis may ask the engine. */
 const DIAGNOSE_TIMEOUT_MS = 5_000;
 /** Log lines of the backend shown when a health or migration wait ran out. */

@@ -18,6 +18,6 @@ export const local: Target = {
   cleanup: async () => (await import('./cleanup.js')).cleanupLocalCommand,
   doctor: async () => {
     const { runLocalChecks } = await import('../../doctor/local.js');
-    return ({ dir, deps }) => runLocalChecks(dir, deps);
+    return ({ dir, deps, options }) => runLocalChecks(dir, deps, options ?? {});
   },
 };

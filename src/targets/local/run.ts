@@ -19,14 +19,31 @@ export interface LocalCommandFlags {
   timeout: number;
   json?: boolean;
   inspect?: boolean;
+  /** deploy: a state file that does not parse is moved aside first (else the deploy stops on it). */
+  moveBrokenState?: boolean;
+}
+
+/**
+ * `--move-broken-state`: a `.devlake-local.json` that cannot be parsed is renamed to the next free
+ * numbered backup, so the deploy starts as if there were none (its containers are found again by
+ * their labels). A readable state file, or one from a newer gh-devlake, is left alone.
+ */
+async function moveBrokenState(dir: string, out: Output): Promise<void> {
+  const { readLocalState, StateFileError, BROKEN_STATE_PROBLEMS } = await import('../../devlake/state.js');
+  try {
+    await readLocalState(dir);
+  } catch (err) {
+    if (!(err instanceof StateFileError) || !BROKEN_STATE_PROBLEMS.has(err.problem)) throw err;
+    const { moveAside } = await import('../../devlake/backup.js');
+    const moved = await moveAside(err.file);
+    out.note(`Moved the broken state file ${err.file} (${err.problem}) aside to ${moved}; deploying as if there were none.`);
+  }
 }
 
 export { InputError } from '../../io/exit-codes.js';
 
-/** A path as the user would type it back into a shell (quoted only when it needs to be). */
-export function shellArg(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'"'"'`)}'`;
-}
+import { shellArg } from '../../util/shell-arg.js';
+export { shellArg };
 
 /** Take away the directories checkDir created for this run when nothing was left in them. */
 async function removeIfEmpty(created: string | undefined, dir: string): Promise<void> {
@@ -197,6 +214,7 @@ export async function runLocalCommand(
       out,
       io,
       async (signal) => {
+        if (flags.moveBrokenState) await moveBrokenState(path.resolve(flags.dir), out);
         const inspector = flags.inspect ? await (await import('../../io/inspect.js')).startInspector(out) : undefined;
         try {
           const result = await runLocalFlow(
@@ -297,6 +315,7 @@ export async function prepareOnly(
     let version: string | undefined;
     let composeFile = 'docker-compose.yml';
     let composeSha256: string | undefined;
+    if (flags.moveBrokenState) await moveBrokenState(dir, out);
     // Read the state first: a broken one is bad input, reported before anything changes.
     const previous = await readLocalState(dir);
     if (flags.source === 'official') {
@@ -313,7 +332,16 @@ export async function prepareOnly(
       const example = path.join(dir, 'env.example');
       if (await fs.stat(example).catch(() => undefined)) await prepareEnvFile(dir, example);
       composeFile = FORK_COMPOSE_FILE;
+    } else {
+      const { customComposeFile } = await import('../../devlake/local-project.js');
+      composeFile = path.relative(dir, customComposeFile(dir));
     }
+    // The checks a start makes before it asks the engine for anything: the compose file loads (no
+    // unknown key, every variable and env_file resolves, dependencies known). A file a start would
+    // refuse is not "prepared".
+    const { loadComposeProject } = await import('../../compose/load.js');
+    const loaded = await loadComposeProject({ dir, files: [path.join(dir, composeFile)], env: io.env });
+    for (const w of loaded.warnings) out.note(`warning: ${w}`);
     const stateFile = await writeLocalState(dir, {
       ...(previous ?? {}),
       deployedAt: previous?.deployedAt ?? new Date().toISOString(),

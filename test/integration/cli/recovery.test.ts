@@ -191,6 +191,9 @@ describe('custom deploys stay manual', () => {
     expect(detected).toBe(
       `Detected: port conflict — ${backendPort} (backend) is in use by container ${other.project}-devlake-1 of compose project ${other.project} (${path.join(other.dir, 'docker-compose.yml')})`,
     );
-    expect(r.stdout).toContain(`docker compose -f "${path.join(other.dir, 'docker-compose.yml')}" down`);
+    // The holder is another folder's gh-devlake deployment: the advice stops it with its own tool,
+    // never removes it (issue 18 case 10).
+    expect(r.stdout).toContain(`To stop the container that holds it: gh-devlake stop --dir ${other.dir}`);
+    expect(r.stdout).not.toMatch(/\bdown\b|cleanup/);
   });
 });

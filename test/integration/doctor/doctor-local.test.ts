@@ -151,11 +151,18 @@ describe('doctor (local) on the real engine', () => {
       path.join(dir, '.devlake-local.json'),
       JSON.stringify({ schemaVersion: 1, deployedAt: '2026-01-01T00:00:00Z', method: 'local', endpoints: { backend: 'http://localhost:8080' }, bundle: 'default', source: 'custom', status: 'complete' }),
     );
-    const { code, doc } = await doctorJson(dir);
+    // doctor predicts the deploy it is given the flags of: `deploy local --source custom`.
+    const r = await doctor({ dir, json: true, source: 'custom' });
+    const { code } = r;
+    const doc = JSON.parse(r.stdout) as Doc;
     expect(code).toBe(1);
     expect(check(doc, 'local.port.8080')).toMatchObject({ verdict: 'needs-you', classId: 'local.port-conflict', repair: 'local.alternate-bundle' });
     expect(check(doc, 'local.port.8080').facts.declined).toMatch(/custom deploys keep your ports/);
     expect(check(doc, 'local.deployment').facts).toMatchObject({ source: 'custom', sourceAssumed: false, bundle: 'default' });
+    // Without --source the deploy is official, and it stops on the state file's custom record.
+    const plain = await doctorJson(dir);
+    expect(check(plain.doc, 'local.compose-file')).toMatchObject({ verdict: 'needs-you' });
+    expect(check(plain.doc, 'local.compose-file').remediation).toContain('--source custom');
   });
 
   it("another compose project's container publishes 8080 and 3306: named with its project and file; both repaired in the one retry", async () => {

@@ -153,8 +153,8 @@ describe('bad .env', () => {
 
 describe('bad state file', () => {
   const bodies: [string, string, RegExp][] = [
-    ['empty', '', /\.devlake-local\.json is empty\. Remove it, or run `gh-devlake deploy local` again/],
-    ['truncated', '{"deployedAt":"2024-01-01T00:00:00Z","method":"local","endpoints":{"back', /\.devlake-local\.json is not valid JSON .*It may be truncated/],
+    ['empty', '', /\.devlake-local\.json is empty\. To deploy again, run `gh-devlake deploy local --dir \S+ --move-broken-state`/],
+    ['truncated', '{"deployedAt":"2024-01-01T00:00:00Z","method":"local","endpoints":{"back', /\.devlake-local\.json is not valid JSON .*it may be truncated\. .*--move-broken-state/],
     ['not JSON', 'deployedAt: yesterday\n', /\.devlake-local\.json is not valid JSON/],
     ['newer version', JSON.stringify({ schemaVersion: 99, deployedAt: 'x', method: 'local', endpoints: { backend: 'http://localhost:8080' } }), /written by a newer gh-devlake \(schema 99, this one reads up to 1\)\. Upgrade gh-devlake\./],
   ];

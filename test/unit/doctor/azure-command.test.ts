@@ -109,13 +109,15 @@ describe('loadLocalContext', () => {
     expect(c).toMatchObject({ dirKind: 'dir', source: 'official', sourceAssumed: true, plan: { bundle: 'default', mysqlUnpublished: false } });
     expect(c.projectName).toBe(path.basename(d).toLowerCase().replace(/[^a-z0-9_-]/g, ''));
   });
-  it('a state file: its bundle, source and MySQL plan; the compose file is loaded', async () => {
+  it('a state file: its bundle and MySQL plan; the source is the deploy\'s; the compose file is loaded', async () => {
     const d = await dirWith({
       '.devlake-local.json': JSON.stringify({ schemaVersion: 1, deployedAt: 'x', method: 'local', endpoints: { backend: 'http://localhost:8085' }, bundle: 'alternate', source: 'custom', mysqlUnpublished: true, composeFile: 'docker-compose.yml' }),
       'docker-compose.yml': 'name: mylake\nservices:\n  devlake:\n    image: x:1\n    ports: ["8080:8080"]\n',
     });
     const c = await loadLocalContext(d, {});
-    expect(c).toMatchObject({ source: 'custom', sourceAssumed: false, plan: { bundle: 'alternate', mysqlUnpublished: true }, projectName: 'mylake' });
+    // The deploy's source is its --source (default official), never the recorded one: so is doctor's.
+    expect(c).toMatchObject({ source: 'official', sourceAssumed: true, recordedSource: 'custom', plan: { bundle: 'alternate', mysqlUnpublished: true }, projectName: 'mylake' });
+    expect(await loadLocalContext(d, {}, { source: 'custom' })).toMatchObject({ source: 'custom', sourceAssumed: false });
     expect(c.project?.services.map((s) => s.name)).toEqual(['devlake']);
   });
   it('a broken state file or compose file is reported, not thrown', async () => {

@@ -6,7 +6,7 @@ import { buildReport } from '../../../src/doctor/verdict.js';
 import type { CheckResult } from '../../../src/doctor/types.js';
 
 function ctx(over: Partial<LocalContext> = {}): LocalContext {
-  return { dir: '/d', dirKind: 'dir', stateFile: '/d/.devlake-local.json', projectName: 'd', source: 'official', sourceAssumed: true, plan: { bundle: 'default', mysqlUnpublished: false }, ...over };
+  return { dir: '/d', dirKind: 'dir', stateFile: '/d/.devlake-local.json', projectName: 'd', deploy: {}, source: 'official', sourceAssumed: true, plan: { bundle: 'default', mysqlUnpublished: false }, ...over };
 }
 const STATE = { deployedAt: '2026-01-01T00:00:00Z', method: 'local', endpoints: { backend: 'http://localhost:8085' }, bundle: 'alternate' as const, source: 'fork' as const, status: 'complete' as const };
 const backend = (healthy: boolean, status?: number, error?: string) => ({

@@ -12,7 +12,7 @@ const publisher: PublisherInfo = {
 const noProcess = (): Promise<undefined> => Promise.resolve(undefined);
 
 describe('describePortHolder', () => {
-  it('a compose container whose file exists: compose down with that file', async () => {
+  it('a compose container whose file exists: compose stop with that file (never down: it removes)', async () => {
     const holder = await describePortHolder(8080, {
       findPublishers: () => [publisher],
       exists: (f) => f === FILE,
@@ -23,9 +23,18 @@ describe('describePortHolder', () => {
       name: 'devlake-devlake-1',
       project: 'devlake',
       composeFile: FILE,
-      stopCommand: `docker compose -f "${FILE}" down`,
+      stopCommand: `docker compose -f "${FILE}" stop`,
     });
     expect(describeHolderText(holder)).toBe(`in use by container devlake-devlake-1 of compose project devlake (${FILE})`);
+  });
+
+  it("another folder's gh-devlake deployment: its own stop (its containers and data stay)", async () => {
+    const holder = await describePortHolder(8080, {
+      findPublishers: () => [{ ...publisher, workingDir: '/home/u/other lake' }],
+      exists: (f) => f === '/home/u/other lake/.devlake-local.json',
+      findProcess: noProcess,
+    });
+    expect(holder).toMatchObject({ kind: 'container', stopCommand: "gh-devlake stop --dir '/home/u/other lake'" });
   });
 
   it('config_files as the label text: the first existing one', async () => {
@@ -43,7 +52,7 @@ describe('describePortHolder', () => {
       exists: (f) => f === '/home/u/devlake/compose.yaml',
       findProcess: noProcess,
     });
-    expect(holder).toMatchObject({ composeFile: '/home/u/devlake/compose.yaml', stopCommand: 'docker compose -f "/home/u/devlake/compose.yaml" down' });
+    expect(holder).toMatchObject({ composeFile: '/home/u/devlake/compose.yaml', stopCommand: 'docker compose -f "/home/u/devlake/compose.yaml" stop' });
   });
 
   it('no compose file left: docker stop <name>', async () => {
@@ -55,10 +64,10 @@ describe('describePortHolder', () => {
   it('a project name compose would not derive from the directory is passed with -p', async () => {
     const holder = await describePortHolder(8080, {
       findPublishers: () => [{ ...publisher, project: 'mylake' }],
-      exists: () => true,
+      exists: (f) => f.endsWith('.yml'),
       findProcess: noProcess,
     });
-    expect(holder).toMatchObject({ stopCommand: `docker compose -p mylake -f "${FILE}" down` });
+    expect(holder).toMatchObject({ stopCommand: `docker compose -p mylake -f "${FILE}" stop` });
   });
 
   it('a plain container (no compose labels)', async () => {
