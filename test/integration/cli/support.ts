@@ -1,7 +1,7 @@
 // Shared setup for the CLI integration tests: a deployment directory whose basename is a
 // test project name (so the compose project is recognised and cleaned), a release server.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -29,6 +29,14 @@ export async function makeTestDir(slug: string): Promise<TestDir> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** makeTestDir with the folder made and these files in it (`.env` mode 0600, others 0644). */
+export async function makeTestDirWith(slug: string, files: Record<string, string>): Promise<TestDir> {
+  const t = await makeTestDir(slug);
+  await mkdir(t.dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(t.dir, name), text, { mode: name === '.env' ? 0o600 : 0o644 });
+  return t;
 }
 
 /** Containers of a compose project, listed by the Engine's label filter as `docker compose ps -a` does. */

@@ -9,13 +9,13 @@
 //     at once, and never advises removing someone else's stack.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../helpers/cli.js';
 import { holdPort, type HeldPort } from '../../helpers/hold-port.js';
 import { IMAGES, TEST_RELEASE_VERSION } from '../../helpers/images.js';
 import { releaseFileText, startReleaseServer, type ReleaseServer } from '../../helpers/release-server.js';
-import { composeContainers, composeVolumes, makeTestDir, reportLines, type TestDir } from '../cli/support.js';
+import { composeContainers, composeVolumes, makeTestDirWith, reportLines, type TestDir } from '../cli/support.js';
 import { hashTree, snapshotProject, type ProjectSnapshot } from './support.js';
 
 const SLEEP = "trap 'exit 0' TERM; while true; do sleep 1; done";
@@ -26,10 +26,8 @@ let otherBefore: { project: ProjectSnapshot; files: Record<string, string> };
 const dirs: TestDir[] = [];
 
 async function testDir(slug: string, files: Record<string, string> = {}): Promise<TestDir> {
-  const t = await makeTestDir(slug);
+  const t = await makeTestDirWith(slug, files);
   dirs.push(t);
-  await mkdir(t.dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) await writeFile(path.join(t.dir, name), text, { mode: name === '.env' ? 0o600 : 0o644 });
   return t;
 }
 
@@ -76,10 +74,7 @@ function check<T extends { id: string }>(checks: T[], id: string): T {
 
 beforeAll(async () => {
   server = await startReleaseServer({ latest: TEST_RELEASE_VERSION });
-  other = await makeTestDir('observed-other');
-  await mkdir(other.dir, { recursive: true });
-  await writeFile(path.join(other.dir, 'docker-compose.yml'), await releaseWithoutMysqlPort());
-  await writeFile(path.join(other.dir, '.env'), await dotEnv(), { mode: 0o600 });
+  other = await makeTestDirWith('observed-other', { 'docker-compose.yml': await releaseWithoutMysqlPort(), '.env': await dotEnv() });
   const r = await cli(other, ['deploy', 'local', '--dir', other.dir, '--source', 'custom', '--timeout', '60']);
   expect(r.code, r.stdout + r.stderr).toBe(0);
   otherBefore = await snapshotOther();

@@ -3,7 +3,7 @@
 // on disk. Rows of docs/reliability.md ("Bad input"); each test is named after its row.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile, chmod, stat, symlink } from 'node:fs/promises';
+import { readFile, writeFile, chmod, stat, symlink } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -12,7 +12,7 @@ import { dirInput, makeDirFixtures } from '../../helpers/dir-inputs.js';
 import { runCli, type CliResult } from '../../helpers/cli.js';
 import { IMAGES, TEST_RELEASE_VERSION } from '../../helpers/images.js';
 import { releaseFileText, startReleaseServer, type ReleaseServer } from '../../helpers/release-server.js';
-import { docker, makeTestDir, type TestDir } from '../cli/support.js';
+import { docker, makeTestDirWith, type TestDir } from '../cli/support.js';
 import { canMountTmpfs, hasStackTrace, mountTmpfs, snapshotDir, tinyCompose, type Mount } from './support.js';
 
 const MOUNT = await canMountTmpfs();
@@ -24,10 +24,8 @@ const dirs: TestDir[] = [];
 const mounts: Mount[] = [];
 
 async function testDir(slug: string, files: Record<string, string> = {}): Promise<TestDir> {
-  const t = await makeTestDir(slug);
+  const t = await makeTestDirWith(slug, files);
   dirs.push(t);
-  await mkdir(t.dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) await writeFile(path.join(t.dir, name), text, { mode: name === '.env' ? 0o600 : 0o644 });
   return t;
 }
 
