@@ -34,7 +34,6 @@ import { secrets } from '../../util/redact.js';
 import { ensureClone, FORK_COMPOSE_FILE, FORK_SERVICES } from '../../devlake/fork.js';
 import { customComposeFile, findComposeFile } from '../../devlake/local-project.js';
 import { derivedNote, identifyProject, ProjectClashError } from '../../devlake/project-identity.js';
-import { InputError } from '../../io/exit-codes.js';
 import { appendHistory, readLocalState, writeLocalState, type DeploySource, type LocalState } from '../../devlake/state.js';
 import type { Output } from '../../io/output.js';
 import { existsSync } from 'node:fs';
