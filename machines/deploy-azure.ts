@@ -33,6 +33,12 @@ import { ATTEMPT, REPAIR, asFailure, declineOf, errorOf, outputOf, slot } from '
 /** What the run knows before it starts (the repair guards read it): see AzureGuardInput. */
 export type DeployAzureInput = AzureGuardInput;
 
+/** The names of this deployment, once the subscription is known (the suffix derives from the group's id). */
+export interface DeploymentNames {
+  keyVaultName: string;
+  mysqlName: string;
+}
+
 /** Proactive findings of the preflight, one failure per kind (absent: nothing found). */
 export interface PreflightFindings {
   provider?: DeployFailure;
@@ -55,6 +61,8 @@ export interface AzureRepairInput {
 
 export interface DeployOutcome {
   endpoints: { backend: string; grafana: string; configUi: string };
+  /** No submission was needed: the same template and secrets as the healthy deployment recorded. */
+  unchanged?: boolean;
 }
 
 /** A repair that declined carries why (for the `Repair:` line and the record). */
@@ -65,6 +73,8 @@ export interface AzureRepairDeclined {
 
 export interface DeployAzureContext {
   input: DeployAzureInput;
+  /** Set by ensureResourceGroup; the repair guards check these (absent: the input's). */
+  names?: DeploymentNames;
   findings: PreflightFindings;
   failure?: DeployFailure;
   classification?: Classification;
@@ -87,7 +97,7 @@ export const deployAzureMachine = setup({
     checkAuth: slot<void, void>('checkAuth'),
     classify: slot<Classification, DeployFailure>('classify'),
     repair: slot<AzureRepairOutcome, AzureRepairInput>('repair'),
-    ensureResourceGroup: slot<void, void>('ensureResourceGroup'),
+    ensureResourceGroup: slot<DeploymentNames, void>('ensureResourceGroup'),
     writePartialState: slot<void, void>('writePartialState'),
     preflight: slot<PreflightFindings, void>('preflight'),
     /** The container registry and the custom images in it (resolves at once for official images). */
@@ -111,7 +121,7 @@ export const deployAzureMachine = setup({
       // Guards run before the transition's actions: the classification is still the event's output.
       const c = (event as { output?: Classification }).output ?? context.classification;
       if (!c || c.repair !== params.repair) return false;
-      return azureRepairAllowed(c, context.input, context.applied);
+      return azureRepairAllowed(c, { ...context.input, ...context.names }, context.applied);
     },
   },
   actions: {
@@ -125,6 +135,7 @@ export const deployAzureMachine = setup({
     }),
     recordDeclined: assign({ repairDeclined: ({ event }) => declineOf(errorOf(event)) }),
     recordDeployment: assign({ deployment: ({ event }) => outputOf<DeployOutcome>(event) }),
+    recordNames: assign({ names: ({ event }) => outputOf<DeploymentNames>(event) }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // Report hooks: no-ops here, given by the flow's reporter.
     reportDetected: () => undefined,
@@ -190,7 +201,7 @@ export const deployAzureMachine = setup({
       invoke: {
         id: 'ensureResourceGroup',
         src: 'ensureResourceGroup',
-        onDone: { target: 'writePartialState' },
+        onDone: { target: 'writePartialState', actions: 'recordNames' },
         onError: { target: 'classifyFinal', actions: 'recordFailure' },
       },
     },

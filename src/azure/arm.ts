@@ -63,15 +63,47 @@ export async function checkToken(ctx: AzureContext, signal?: AbortSignal): Promi
   if (!token) throw new DeployError(signInFailure(Object.assign(new Error('the credential returned no token'), { name: 'CredentialUnavailableError' })));
 }
 
-export async function ensureResourceGroup(arm: ArmClients, name: string, location: string): Promise<{ created: boolean; location: string }> {
-  let existing: { location?: string } | undefined;
+export function isForbidden(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 403;
+}
+
+/** The tag that marks what gh-devlake deployed (merged into the group's own tags, never replacing them). */
+export const MANAGED_BY_TAG = { 'managed-by': 'gh-devlake' } as const;
+
+export interface ResourceGroupResult {
+  created: boolean;
+  location: string;
+  /** What happened to our tag: added to a new group, merged into an existing one, already there, or not possible. */
+  tag: 'created' | 'merged' | 'present' | { skipped: string };
+}
+
+/**
+ * Create the resource group, or reuse it. An existing group is never PUT again (a PUT replaces its
+ * tags, and may be denied by a tag policy): our tag is merged in through the Tags API (`operation:
+ * Merge`, at the group's scope), only when missing. A refused merge (403, a policy) is reported, not fatal.
+ */
+export async function ensureResourceGroup(arm: ArmClients, name: string, location: string): Promise<ResourceGroupResult> {
+  let existing: { location?: string; tags?: Record<string, string>; id?: string } | undefined;
   try {
     existing = await arm.resources.resourceGroups.get(name);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  const rg = await arm.resources.resourceGroups.createOrUpdate(name, { location: existing?.location ?? location, tags: { 'managed-by': 'gh-devlake' } });
-  return { created: existing === undefined, location: rg.location ?? location };
+  if (!existing) {
+    const rg = await arm.resources.resourceGroups.createOrUpdate(name, { location, tags: { ...MANAGED_BY_TAG } });
+    return { created: true, location: rg.location ?? location, tag: 'created' };
+  }
+  const where = existing.location ?? location;
+  if (existing.tags?.['managed-by'] === MANAGED_BY_TAG['managed-by']) return { created: false, location: where, tag: 'present' };
+  const scope = `subscriptions/${arm.subscriptionId}/resourceGroups/${name}`;
+  try {
+    await arm.resources.tagsOperations.beginUpdateAtScopeAndWait(scope, { operation: 'Merge', properties: { tags: { ...MANAGED_BY_TAG } } }, lro(arm));
+    return { created: false, location: where, tag: 'merged' };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (isForbidden(err) || e.code === 'RequestDisallowedByPolicy') return { created: false, location: where, tag: { skipped: `${e.code ?? 'Forbidden'}: ${e.message ?? ''}`.trim() } };
+    throw err;
+  }
 }
 
 export async function resourceGroupExists(arm: ArmClients, name: string): Promise<boolean> {
@@ -113,22 +145,71 @@ export interface DeletedVaultInfo {
   vaultId?: string;
 }
 
-export async function deletedVault(arm: ArmClients, name: string, location: string): Promise<DeletedVaultInfo | undefined> {
+function deletedVaultInfo(v: { name?: string; properties?: { location?: string; purgeProtectionEnabled?: boolean; deletionDate?: Date; scheduledPurgeDate?: Date; vaultId?: string } }, name: string): DeletedVaultInfo {
+  const p = v.properties ?? {};
+  return {
+    name: v.name ?? name,
+    ...(p.location ? { location: p.location } : {}),
+    purgeProtection: p.purgeProtectionEnabled === true,
+    ...(p.deletionDate ? { deletionDate: p.deletionDate } : {}),
+    ...(p.scheduledPurgeDate ? { scheduledPurgeDate: p.scheduledPurgeDate } : {}),
+    ...(p.vaultId ? { vaultId: p.vaultId } : {}),
+  };
+}
+
+/**
+ * The soft-deleted vault holding `name`, in any region of the subscription: a vault name is global,
+ * and the one that blocks us may have been deleted in another region than this deploy's. Reads the
+ * subscription's deleted-vaults list (Vaults_ListDeleted), so the purge can go to the vault's own location.
+ */
+export async function deletedVault(arm: ArmClients, name: string): Promise<DeletedVaultInfo | undefined> {
+  for await (const v of arm.keyVault.vaults.listDeleted()) {
+    if ((v.name ?? '').toLowerCase() === name.toLowerCase()) return deletedVaultInfo(v, name);
+  }
+  return undefined;
+}
+
+/** Our vault as it exists (not deleted): what a re-run must keep, or undefined when there is none. */
+export interface ExistingVault {
+  id: string;
+  location?: string;
+  softDeleteRetentionInDays?: number;
+  enabledForTemplateDeployment: boolean;
+}
+
+export async function existingVault(arm: ArmClients, resourceGroup: string, name: string): Promise<ExistingVault | undefined> {
   try {
-    const v = await arm.keyVault.vaults.getDeleted(name, location);
-    const p = v.properties ?? {};
+    const v = await arm.keyVault.vaults.get(resourceGroup, name);
+    const p = v.properties;
     return {
-      name: v.name ?? name,
-      ...(p.location ? { location: p.location } : {}),
-      purgeProtection: p.purgeProtectionEnabled === true,
-      ...(p.deletionDate ? { deletionDate: p.deletionDate } : {}),
-      ...(p.scheduledPurgeDate ? { scheduledPurgeDate: p.scheduledPurgeDate } : {}),
-      ...(p.vaultId ? { vaultId: p.vaultId } : {}),
+      id: v.id ?? `/subscriptions/${arm.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${name}`,
+      ...(v.location ? { location: v.location } : {}),
+      ...(p.softDeleteRetentionInDays !== undefined ? { softDeleteRetentionInDays: p.softDeleteRetentionInDays } : {}),
+      enabledForTemplateDeployment: p.enabledForTemplateDeployment === true,
     };
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
   }
+}
+
+/**
+ * Whether the vault holds a secret of this name. The management plane's Secrets_Get never returns
+ * the value (azure-rest-api-specs keyvault secrets.json), so this needs no data-plane access.
+ */
+export async function vaultSecretExists(arm: ArmClients, resourceGroup: string, vault: string, secret: string): Promise<boolean> {
+  try {
+    await arm.keyVault.secrets.get(resourceGroup, vault, secret);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** Let ARM read the vault's secrets for Key Vault parameter references (the one property a re-run may change). */
+export async function enableTemplateDeployment(arm: ArmClients, resourceGroup: string, vault: string): Promise<void> {
+  await arm.keyVault.vaults.update(resourceGroup, vault, { properties: { enabledForTemplateDeployment: true } });
 }
 
 export async function purgeDeletedVault(arm: ArmClients, name: string, location: string, signal?: AbortSignal): Promise<void> {
@@ -159,24 +240,50 @@ export interface DeploymentResult {
   provisioningState?: string;
 }
 
+/** A deployment parameter: a value, or a Key Vault reference ARM resolves itself (the value never passes through us). */
+export type DeploymentParameter = { value: unknown } | { reference: { keyVault: { id: string }; secretName: string } };
+
 export async function deployTemplate(
   arm: ArmClients,
   resourceGroup: string,
   deploymentName: string,
   template: ArmTemplate,
-  parameters: Record<string, { value: unknown }>,
+  parameters: Record<string, DeploymentParameter>,
   signal?: AbortSignal,
+  /** Called once ARM accepted the submission: from then on an interrupt must cancel it. */
+  onSubmitted?: () => void,
 ): Promise<DeploymentResult> {
-  const result = await arm.resources.deployments.beginCreateOrUpdateAndWait(
+  const poller = await arm.resources.deployments.beginCreateOrUpdate(
     resourceGroup,
     deploymentName,
     { properties: { mode: 'Incremental', template: template as unknown as Record<string, unknown>, parameters } },
     lro(arm, signal),
   );
+  onSubmitted?.();
+  const result = await poller.pollUntilDone(signal ? { abortSignal: signal } : {});
   const raw = (result.properties?.outputs ?? {}) as Record<string, { value?: unknown } | undefined>;
   const outputs: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (v && typeof v.value === 'string') outputs[k] = v.value;
   return { outputs, ...(result.properties?.provisioningState ? { provisioningState: result.properties.provisioningState } : {}) };
+}
+
+/** The provisioning state of a deployment, or undefined when it does not exist. */
+export async function deploymentState(arm: ArmClients, resourceGroup: string, deploymentName: string): Promise<string | undefined> {
+  try {
+    const d = await arm.resources.deployments.get(resourceGroup, deploymentName);
+    return d.properties?.provisioningState ?? 'Unknown';
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Cancel our running deployment (Deployments_Cancel: only while Accepted or Running; it leaves the
+ * group partially deployed). Bounded by `signal`: an interrupted run must still exit in time.
+ */
+export async function cancelDeployment(arm: ArmClients, resourceGroup: string, deploymentName: string, signal: AbortSignal): Promise<void> {
+  await arm.resources.deployments.cancel(resourceGroup, deploymentName, { abortSignal: signal });
 }
 
 /** One failed operation of a deployment: its resource and the provider's error. */

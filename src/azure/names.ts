@@ -1,6 +1,10 @@
-// Deterministic Azure resource names, the same as the Go `gh devlake` derives them, so a user can
-// move between the two tools: the suffix is the first 5 hex digits (lowercase) of the SHA-256 of
-// the resource-group name. Pure.
+// Deterministic Azure resource names. Pure.
+//
+// Key Vault, MySQL server and DNS label names are global, so the suffix that makes them ours must
+// differ between everyone who uses the documented `devlake-rg`: it is derived from the resource
+// group's id (subscription + group), as ARM's `uniqueString(resourceGroup().id)` is, and recorded
+// in the state file so re-runs keep it. The Go `gh devlake` derived it from the group name alone
+// (`goToolSuffix`); a state file written by it (or by an earlier gh-devlake) keeps its suffix.
 
 import { createHash } from 'node:crypto';
 
@@ -16,12 +20,39 @@ export interface AzureNames {
   dnsLabels: { backend: string; grafana: string; configUi: string };
   /** Registry for custom images (the Go tool's name: not derived from the base name). */
   acr: string;
-  /** The ARM deployment's name. */
+  /** The prefix of this deployment's ARM deployment names (each submission adds its own stamp). */
   deployment: string;
 }
 
-export function suffixFor(resourceGroup: string): string {
+/** ARM's uniqueString alphabet (base32, lowercase): letters and digits every name here accepts. */
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * The suffix for a resource group: 5 base32 characters of the SHA-256 of its resource id, lowercased
+ * (ARM ids are case-insensitive), like `uniqueString(resourceGroup().id)`. Stable for the group.
+ */
+export function suffixFor(subscriptionId: string, resourceGroup: string): string {
+  const id = `/subscriptions/${subscriptionId}/resourcegroups/${resourceGroup}`.toLowerCase();
+  const digest = createHash('sha256').update(id, 'utf8').digest();
+  let out = '';
+  for (let i = 0; i < 5; i++) out += BASE32[(digest[i] ?? 0) % 32];
+  return out;
+}
+
+/** The Go `gh devlake` suffix: the first 5 hex digits of the SHA-256 of the resource-group name. */
+export function goToolSuffix(resourceGroup: string): string {
   return createHash('sha256').update(resourceGroup, 'utf8').digest('hex').slice(0, 5);
+}
+
+/**
+ * The name of one ARM deployment submission: the deployment prefix, a UTC stamp and the attempt,
+ * so a rejected submission's error is read from its own deployment, never from an earlier run's
+ * (ARM names: at most 64 characters of letters, digits, '-', '_', '.', '(' and ')').
+ */
+export function deploymentRunName(prefix: string, at: Date, attempt: number): string {
+  // Milliseconds too: two runs in one second (a script, a quick retry) must not share a name.
+  const stamp = at.toISOString().replace(/[-:.]/g, '');
+  return `${prefix}-${stamp}-${attempt}`;
 }
 
 /** Key Vault names: 3–24 characters, letters, digits and single hyphens, starting with a letter. */
@@ -36,8 +67,7 @@ export function baseNameProblem(base: string): string | undefined {
   return undefined;
 }
 
-export function azureNames(baseName: string, resourceGroup: string): AzureNames {
-  const suffix = suffixFor(resourceGroup);
+export function azureNames(baseName: string, suffix: string): AzureNames {
   const names: AzureNames = {
     suffix,
     keyVault: `${baseName}kv${suffix}`,

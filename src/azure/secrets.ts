@@ -51,3 +51,41 @@ export function redact(text: string, secrets: DeploySecrets | undefined): string
   }
   return out;
 }
+
+/** Where one secret of this run comes from: the deployment's Key Vault (a re-run), or generated now. */
+export type SecretSource = { from: 'vault'; vaultId: string; secretName: string } | { from: 'generated'; value: string };
+
+/** The run's two secrets. A re-run reads neither value: ARM resolves the references itself. */
+export interface SecretPlan {
+  mysqlPassword: SecretSource;
+  encryptionSecret: SecretSource;
+}
+
+export interface SecretFacts {
+  /** The vault's resource id, when it exists. */
+  vaultId?: string;
+  /** Which of the two secrets the vault holds (by the management plane, which never returns values). */
+  has: { mysqlPassword: boolean; encryptionSecret: boolean };
+  /** `--rotate-secrets`: generate both again, on purpose. */
+  rotate: boolean;
+  /** Secret names in the vault (src/azure/template.ts SECRET_NAMES). */
+  names: { mysqlPassword: string; encryptionSecret: string };
+}
+
+/** Reuse what the vault holds; generate only what is missing (or everything, on --rotate-secrets). Pure. */
+export function planSecrets(facts: SecretFacts, fresh: DeploySecrets): SecretPlan {
+  const one = (key: keyof DeploySecrets): SecretSource =>
+    !facts.rotate && facts.vaultId && facts.has[key] ? { from: 'vault', vaultId: facts.vaultId, secretName: facts.names[key] } : { from: 'generated', value: fresh[key] };
+  return { mysqlPassword: one('mysqlPassword'), encryptionSecret: one('encryptionSecret') };
+}
+
+/** A secret as a deployment parameter: its value, or a Key Vault reference (azure-rest-api-specs resources.json KeyVaultParameterReference). */
+export function secretParameter(s: SecretSource): { value: string } | { reference: { keyVault: { id: string }; secretName: string } } {
+  return s.from === 'vault' ? { reference: { keyVault: { id: s.vaultId }, secretName: s.secretName } } : { value: s.value };
+}
+
+/** The generated values of a plan (what redact() must hide); reused secrets never reach us. */
+export function generatedValues(plan: SecretPlan): DeploySecrets {
+  const v = (s: SecretSource) => (s.from === 'generated' ? s.value : '');
+  return { mysqlPassword: v(plan.mysqlPassword), encryptionSecret: v(plan.encryptionSecret) };
+}

@@ -15,6 +15,8 @@ export interface ArmParameter {
 }
 
 export interface ArmResource {
+  /** Deployed only when this expression is true; a skipped resource drops out of every dependsOn. */
+  condition?: ArmExpression;
   type: string;
   apiVersion: string;
   name: string;
@@ -120,11 +122,19 @@ export function buildTemplate(input: TemplateInput): ArmTemplate {
     location: { type: 'string', metadata: { description: 'Azure region of every resource' } },
     mysqlAdminPassword: { type: 'securestring', metadata: { description: 'MySQL admin password (generated, never stored outside the Key Vault)' } },
     encryptionSecret: { type: 'securestring', metadata: { description: "DevLake's ENCRYPTION_SECRET" } },
+    // A re-run passes both secrets as Key Vault references and writes neither: the vault keeps them.
+    createVault: { type: 'bool', defaultValue: true, metadata: { description: 'create the Key Vault (false: it exists and is left as it is)' } },
+    vaultRetentionDays: { type: 'int', defaultValue: 7, metadata: { description: 'soft-delete retention of a new vault (an existing one keeps its own: it cannot change)' } },
+    writeMysqlPassword: { type: 'bool', defaultValue: true, metadata: { description: 'store the MySQL password in the vault (false: it is already there)' } },
+    writeEncryptionSecret: { type: 'bool', defaultValue: true, metadata: { description: 'store ENCRYPTION_SECRET in the vault (false: it is already there)' } },
   };
   if (input.registry) parameters.registryPassword = { type: 'securestring', metadata: { description: 'container registry password' } };
 
   const resources: ArmResource[] = [
     {
+      // Only a new vault is PUT: a PUT of an existing one would replace its access policies, and its
+      // soft-delete retention cannot change once set (the Go tool's vaults keep the default 90 days).
+      condition: "[parameters('createVault')]",
       type: KV,
       apiVersion: API_VERSIONS.vaults,
       name: names.keyVault,
@@ -134,10 +144,13 @@ export function buildTemplate(input: TemplateInput): ArmTemplate {
         sku: { family: 'A', name: 'standard' },
         enableRbacAuthorization: true,
         enableSoftDelete: true,
-        softDeleteRetentionInDays: 7,
+        softDeleteRetentionInDays: "[parameters('vaultRetentionDays')]",
+        // ARM reads the secrets back as parameter references on every re-run.
+        enabledForTemplateDeployment: true,
       },
     },
     {
+      condition: "[parameters('writeMysqlPassword')]",
       type: `${KV}/secrets`,
       apiVersion: API_VERSIONS.vaults,
       name: `${names.keyVault}/${SECRET_NAMES.mysqlPassword}`,
@@ -145,6 +158,7 @@ export function buildTemplate(input: TemplateInput): ArmTemplate {
       dependsOn: [`[${rid(KV, names.keyVault)}]`],
     },
     {
+      condition: "[parameters('writeEncryptionSecret')]",
       type: `${KV}/secrets`,
       apiVersion: API_VERSIONS.vaults,
       name: `${names.keyVault}/${SECRET_NAMES.encryptionSecret}`,

@@ -141,9 +141,22 @@ See docs/recovery.md.`,
     .option('--version <tag>', 'DevLake release tag (official images), or the tag of the custom images', 'latest')
     .option('--dir <dir>', 'where the state file is written', '.')
     .option('--yes', 'do not ask for confirmation')
+    .option(
+      '--rotate-secrets',
+      'generate a new MySQL admin password and ENCRYPTION_SECRET instead of reusing the ones in the Key Vault; the server password is reset, and every credential DevLake stored with the old ENCRYPTION_SECRET becomes unreadable (enter your connections again)',
+    )
     .option('--json', 'print one JSON document instead of text')
     .option('--inspect', 'attach the Stately inspector (a local page; it loads stately.ai, so it needs internet access)')
     .addOption(noRepairOption())
+    .addHelpText(
+      'after',
+      `
+Re-runs are safe: the MySQL password and ENCRYPTION_SECRET stay in the deployment's Key Vault and are
+reused (passed to ARM as Key Vault references; gh-devlake never reads or prints them); an existing vault
+keeps its soft-delete retention; the resource group's tags are merged, never replaced. A second deploy
+over a healthy deployment submits nothing and reports "unchanged". Ctrl-C cancels our running ARM
+deployment. Permissions: see docs/azure.md.`,
+    )
     .action(run(async () => (await import('./commands/dispatch.js')).targetCommand(io, 'deploy', 'azure')));
 
   program

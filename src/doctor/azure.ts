@@ -9,7 +9,7 @@ import { findSubscription } from '../azure/subscriptions.js';
 import { checkToken, deletedVault, isNotFound, mysqlState, openArm, unregisteredProviders, type ArmClients, type DeletedVaultInfo } from '../azure/arm.js';
 import { credentialKind, defaultAzureContext, type AzureContext, type AzureContextFactory, type TokenCredential } from '../azure/context.js';
 import { isInteractive } from '../azure/login.js';
-import { azureNames, officialImages, type AzureNames } from '../azure/names.js';
+import { azureNames, officialImages, suffixFor, type AzureNames } from '../azure/names.js';
 import { buildTemplate } from '../azure/template.js';
 import { REQUIRED_PROVIDERS } from '../targets/azure/flow.js';
 import { toDeployFailure } from '../recovery/failure.js';
@@ -24,6 +24,8 @@ export interface AzureDoctorOptions {
   location: string;
   subscription?: string;
   baseName?: string;
+  /** The suffix recorded in the state file for this resource group (the deploy keeps it). */
+  suffix?: string;
 }
 
 export interface NamedCredential {
@@ -308,7 +310,8 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
   const env = deps.env ?? process.env;
   const checks: CheckResult[] = [];
   const skipped: DoctorReport['skipped'] = [];
-  const names = azureNames(opts.baseName ?? 'devlake', opts.resourceGroup);
+  // Until the subscription is known: the recorded suffix, else a placeholder (the deploy derives it from the group's id).
+  let names = azureNames(opts.baseName ?? 'devlake', opts.suffix ?? 'xxxxx');
   const guard: AzureGuardInput = {
     interactive: deps.interactive ?? isInteractive(env),
     credential: credentialKind(env),
@@ -356,6 +359,11 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
     for (const id of AFTER_SIGN_IN.slice(1)) skipped.push({ id, reason: 'no subscription selected' });
     return { checks, skipped };
   }
+  if (!opts.suffix) {
+    names = azureNames(opts.baseName ?? 'devlake', suffixFor(subscriptionId, rg));
+    guard.keyVaultName = names.keyVault;
+    guard.mysqlName = names.mysql;
+  }
   let arm: ArmClients;
   try {
     arm = await openArm(ctx, subscriptionId);
@@ -398,7 +406,7 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
 
   // 4. A soft-deleted vault holding the derived name.
   try {
-    checks.push(decideVault(names.keyVault, location, await deletedVault(arm, names.keyVault, location), guard));
+    checks.push(decideVault(names.keyVault, location, await deletedVault(arm, names.keyVault), guard));
   } catch (err) {
     checks.push(failedRead('azure.keyvault', `deleted vault ${names.keyVault}`, err, 'vaults.getDeleted', guard));
   }

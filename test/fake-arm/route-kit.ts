@@ -18,5 +18,7 @@ export interface RouteKit {
   startOp: (status: 'Succeeded' | 'Failed', done?: () => void, error?: ArmErrorBody) => string;
   /** The Azure-AsyncOperation URL of an operation. */
   opUrl: (id: string) => string;
+  /** The Location (operation result) URL of an operation. */
+  resultUrl: (id: string) => string;
   resourceGroupLocation: (name: string) => string | undefined;
 }

@@ -12,8 +12,18 @@ export const RESOURCE_GROUP = 'devlake-rg';
 export const LOCATION = 'eastus';
 export const BASE_NAME = 'devlake';
 
-/** The Go tool's suffix: first 5 hex digits of sha256(resource group). */
-export function expectedSuffix(rg = RESOURCE_GROUP): string {
+export const SUBSCRIPTION = '00000000-0000-0000-0000-00000000f00d';
+
+/**
+ * The suffix, derived again: 5 base32 characters (ARM uniqueString's alphabet) of the SHA-256 of
+ * the resource group's id in lowercase.
+ */
+export function expectedSuffix(rg = RESOURCE_GROUP, subscription = SUBSCRIPTION): string {
+  const d = createHash('sha256').update(`/subscriptions/${subscription}/resourcegroups/${rg}`.toLowerCase()).digest();
+  return [...d.subarray(0, 5)].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32]).join('');
+}
+/** The Go tool's suffix: first 5 hex digits of sha256(resource group name). */
+export function goToolSuffix(rg = RESOURCE_GROUP): string {
   return createHash('sha256').update(rg).digest('hex').slice(0, 5);
 }
 export const SUFFIX = expectedSuffix();
@@ -200,6 +210,87 @@ export const SCENARIOS: Scenario[] = [
       ],
       deployPuts: 1,
     },
+  },
+  {
+    name: 'go-tool-vault',
+    description: "over the Go tool's vault (retention 90, template deployment off, both secrets) and a group with the user's tags: secrets reused, retention kept, tags merged",
+    setup: {
+      resourceGroups: { [RESOURCE_GROUP]: { location: LOCATION, tags: { costCenter: '42', owner: 'data-team' } } },
+      vaults: {
+        [VAULT]: {
+          resourceGroup: RESOURCE_GROUP,
+          location: LOCATION,
+          softDeleteRetentionInDays: 90,
+          enabledForTemplateDeployment: false,
+          secrets: { 'db-admin-password': 'GoToolMysqlPw4Rt8Yu2Io6Pa9Sd3Fg', 'encryption-secret': 'GOTOOLSECRET'.padEnd(128, 'Z') },
+        },
+      },
+    },
+    signedIn: true,
+    expect: { exitCode: 0, incidents: [], deployPuts: 1 },
+  },
+  {
+    name: 'vault-deleted-elsewhere',
+    description: 'the vault name is held by a vault soft-deleted in another region: found in the subscription-wide list, purged in its own location',
+    setup: { deletedVaults: { [VAULT]: { location: 'westeurope', purgeProtection: false } } },
+    signedIn: true,
+    expect: { exitCode: 0, incidents: [{ classId: 'azure.keyvault-soft-deleted', outcome: 'recovered' }], deployPuts: 1 },
+  },
+  {
+    name: 'resource-group-contributor',
+    description: 'Contributor on the existing resource group only: the subscription-scope checks answer 403, are reported as not checked, and the deploy goes on',
+    setup: { principalScope: 'resource-group', resourceGroups: { [RESOURCE_GROUP]: { location: LOCATION } } },
+    signedIn: true,
+    expect: { exitCode: 0, incidents: [], deployPuts: 1 },
+  },
+  {
+    name: 'vault-name-taken',
+    description: "the vault name is taken in another tenant (VaultAlreadyExists): no repair, advice to use --base-name",
+    setup: {
+      deployPlans: [
+        {
+          kind: 'fail',
+          operations: [
+            {
+              resourceType: 'Microsoft.KeyVault/vaults',
+              resourceName: VAULT,
+              statusCode: 'Conflict',
+              error: {
+                code: 'VaultAlreadyExists',
+                message: `The vault name '${VAULT}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state.`,
+              },
+            },
+          ],
+        },
+      ],
+    },
+    signedIn: true,
+    expect: { exitCode: 1, incidents: [{ classId: 'azure.keyvault-name-taken', outcome: 'failed' }], deployPuts: 1 },
+  },
+  {
+    name: 'policy-rejected',
+    description: 'the submission is rejected outright by a policy (400 RequestDisallowedByPolicy): its own error is reported',
+    setup: {
+      deployPlans: [
+        {
+          kind: 'reject',
+          status: 400,
+          error: {
+            code: 'InvalidTemplateDeployment',
+            message: "The template deployment failed because of policy violation. Please see details for more information.",
+            details: [
+              {
+                code: 'RequestDisallowedByPolicy',
+                target: MYSQL,
+                message: `Resource '${MYSQL}' was disallowed by policy. Policy identifiers: '[{"policyAssignment":{"name":"Allowed locations","id":"/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/policyAssignments/allowed-locations"}}]'.`,
+              },
+            ],
+          },
+        },
+      ],
+    },
+    signedIn: true,
+    expect: { exitCode: 1, incidents: [{ classId: 'azure.policy-disallowed', outcome: 'failed' }], deployPuts: 1 },
   },
 ];
 

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { testCerts } from './certs.js';
 import { addSubscriptionRoutes, type FakeSubscription } from './subscriptions.js';
 import { addRegistryRoutes, type FakeRegistrySetup, type FakeRegistryState } from './registries.js';
+import { addVaultRoutes, resolveReference, retentionError, seedVault, type FakeDeletedVault, type FakeVault, type FakeVaultSetup } from './vaults.js';
 
 export interface ArmErrorBody {
   code: string;
@@ -30,6 +31,8 @@ export interface FailedOp {
 /** What one PUT of a deployment does: succeed, fail at once (validation), or fail while running. */
 export type DeployPlan =
   | { kind: 'succeed' }
+  /** Accepted, then Running until cancelled (Deployments_Cancel) — an interrupted run's deployment. */
+  | { kind: 'hang' }
   | { kind: 'reject'; status: number; error: ArmErrorBody }
   | {
       kind: 'fail';
@@ -51,7 +54,19 @@ export interface FakeArmSetup {
   providers?: Record<string, string>;
   /** Provider GETs in state 'Registering' before it turns 'Registered'. */
   registeringPolls?: number;
-  deletedVaults?: Record<string, { location: string; purgeProtection: boolean; scheduledPurgeDate?: string }>;
+  deletedVaults?: Record<string, FakeDeletedVault>;
+  /** Vaults that already exist (e.g. one the Go tool created: retention 90, no template deployment). */
+  vaults?: Record<string, FakeVaultSetup>;
+  /** Resource groups that already exist, with the user's tags. */
+  resourceGroups?: Record<string, { location: string; tags?: Record<string, string> }>;
+  /**
+   * Where the signed-in identity has its role: 'subscription' (default) or 'resource-group' —
+   * Contributor on the existing groups only: every subscription-scope call (providers, deleted
+   * vaults, creating a group) answers 403 AuthorizationFailed, as ARM answers a principal without
+   * the action at that scope (the message format of ARM's AuthorizationFailed, as in
+   * src/recovery/taxonomy/azure.ts's example).
+   */
+  principalScope?: 'subscription' | 'resource-group';
   /** MySQL servers that already exist: name → state. */
   mysql?: Record<string, { resourceGroup: string; state: string }>;
   /** One plan per deployment PUT, in order; past the end: succeed. */
@@ -74,7 +89,7 @@ export interface RecordedRequest {
 
 interface AsyncOp {
   polls: number;
-  status: 'Succeeded' | 'Failed';
+  status: 'Succeeded' | 'Failed' | 'Canceled';
   error?: ArmErrorBody;
   done?: () => void;
   finished: boolean;
@@ -97,12 +112,14 @@ export interface FakeArm {
   backendUrl: string;
   requests: RecordedRequest[];
   state: {
-    resourceGroups: Map<string, { location: string }>;
+    resourceGroups: Map<string, { location: string; tags: Record<string, string> }>;
     providers: Map<string, string>;
-    deletedVaults: Map<string, { location: string; purgeProtection: boolean; scheduledPurgeDate?: string }>;
-    mysql: Map<string, { resourceGroup: string; state: string }>;
-    vaults: Map<string, { resourceGroup: string }>;
-    containerGroups: Map<string, { resourceGroup: string; state: string }>;
+    deletedVaults: Map<string, FakeDeletedVault>;
+    mysql: Map<string, { resourceGroup: string; state: string; adminPassword?: string }>;
+    vaults: Map<string, FakeVault>;
+    containerGroups: Map<string, { resourceGroup: string; state: string; encryptionSecret?: string }>;
+    /** Deployment names that were cancelled. */
+    cancelled: string[];
     deployments: Map<string, Deployment>;
     deployPuts: number;
     migrationTriggers: number;
@@ -198,18 +215,21 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
   const lroPolls = setup.lroPolls ?? 1;
   const requests: RecordedRequest[] = [];
   const state: FakeArm['state'] = {
-    resourceGroups: new Map(),
+    resourceGroups: new Map(Object.entries(setup.resourceGroups ?? {}).map(([k, v]) => [k, { location: v.location, tags: { ...v.tags } }])),
     providers: new Map(Object.entries(setup.providers ?? {})),
     deletedVaults: new Map(Object.entries(setup.deletedVaults ?? {})),
     mysql: new Map(Object.entries(setup.mysql ?? {})),
-    vaults: new Map(),
+    vaults: new Map(Object.entries(setup.vaults ?? {}).map(([k, v]) => [k, seedVault(v)])),
     containerGroups: new Map(),
+    cancelled: [],
     deployments: new Map(),
     deployPuts: 0,
     migrationTriggers: 0,
     acr: { registries: new Map(), credentialLists: 0 },
   };
   const registering = new Map<string, number>();
+  /** Deployment name → its async operation, for the 'hang' plan's cancel. */
+  const hanging = new Map<string, string>();
   const ops = new Map<string, AsyncOp>();
   const plans = [...(setup.deployPlans ?? [])];
   const backend = await startBackend({ migrationMs: 0, ...setup.backend }, state);
@@ -246,7 +266,7 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
     }
     finish(op);
     if (op.status === 'Failed') return json(res, 200, { status: 'Failed', error: op.error });
-    return json(res, 200, { status: 'Succeeded' });
+    return json(res, 200, { status: op.status });
   });
   route('GET', `${SUB}/providers/Microsoft.Resources/operationResults/([^/]+)`, (_q, res, m) => {
     const op = ops.get(m[1] ?? '');
@@ -261,26 +281,46 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
   });
 
   // ── Resource groups ────────────────────────────────────────────────────────
-  const rgBody = (name: string, location: string) => ({ id: `${SUB}/resourceGroups/${name}`, name, type: 'Microsoft.Resources/resourceGroups', location, properties: { provisioningState: 'Succeeded' } });
+  // ResourceGroups_CreateOrUpdate is a PUT: the body's tags REPLACE the group's (resources.json,
+  // example CreateResourceGroup.json); Tags_UpdateAtScope (PATCH {scope}/providers/Microsoft.Resources/
+  // tags/default, example PatchTagsResource.json) merges with operation 'Merge', replaces with
+  // 'Replace', removes with 'Delete' — specification/resources/resource-manager/Microsoft.Resources/
+  // resources/stable/2025-04-01/.
+  const rgBody = (name: string, rg: { location: string; tags: Record<string, string> }) => ({ id: `${SUB}/resourceGroups/${name}`, name, type: 'Microsoft.Resources/resourceGroups', location: rg.location, tags: rg.tags, properties: { provisioningState: 'Succeeded' } });
   route('GET', RG, (_q, res, m) => {
     const name = m[1] ?? '';
     const rg = state.resourceGroups.get(name);
     if (!rg) return armError(res, 404, { code: 'ResourceGroupNotFound', message: `Resource group '${name}' could not be found.` });
-    json(res, 200, rgBody(name, rg.location));
+    json(res, 200, rgBody(name, rg));
   });
   route('PUT', RG, (_q, res, m, body) => {
     const name = m[1] ?? '';
     const existed = state.resourceGroups.has(name);
-    const location = (body as { location?: string } | undefined)?.location ?? 'eastus';
-    state.resourceGroups.set(name, { location: state.resourceGroups.get(name)?.location ?? location });
-    json(res, existed ? 200 : 201, rgBody(name, location));
+    const b = (body ?? {}) as { location?: string; tags?: Record<string, string> };
+    const rg = { location: state.resourceGroups.get(name)?.location ?? b.location ?? 'eastus', tags: { ...b.tags } };
+    state.resourceGroups.set(name, rg);
+    json(res, existed ? 200 : 201, rgBody(name, rg));
+  });
+  route('PATCH', `${RG}/providers/Microsoft.Resources/tags/default`, (_q, res, m, body) => {
+    const name = m[1] ?? '';
+    const rg = state.resourceGroups.get(name);
+    if (!rg) return armError(res, 404, { code: 'ResourceGroupNotFound', message: `Resource group '${name}' could not be found.` });
+    const b = (body ?? {}) as { operation?: string; properties?: { tags?: Record<string, string> } };
+    const given = b.properties?.tags ?? {};
+    if (b.operation === 'Replace') rg.tags = { ...given };
+    else if (b.operation === 'Delete') for (const k of Object.keys(given)) delete rg.tags[k];
+    else if (b.operation === 'Merge') rg.tags = { ...rg.tags, ...given };
+    else return armError(res, 400, { code: 'InvalidRequestContent', message: "The request content was invalid: 'operation' must be Replace, Merge or Delete." });
+    json(res, 200, { id: `${SUB}/resourceGroups/${name}/providers/Microsoft.Resources/tags/default`, name: 'default', type: 'Microsoft.Resources/tags', properties: { tags: rg.tags } });
   });
   route('DELETE', RG, (_q, res, m) => {
     const name = m[1] ?? '';
     if (!state.resourceGroups.has(name)) return armError(res, 404, { code: 'ResourceGroupNotFound', message: `Resource group '${name}' could not be found.` });
     const id = startOp('Succeeded', () => {
       state.resourceGroups.delete(name);
-      for (const map of [state.mysql, state.vaults, state.containerGroups] as Map<string, { resourceGroup: string }>[]) {
+      // A deleted vault is soft-deleted (soft delete is always on), keeping its name until purged.
+      for (const [k, v] of state.vaults) if (v.resourceGroup === name) state.deletedVaults.set(k, { location: v.location, purgeProtection: false });
+      for (const map of [state.mysql, state.vaults, state.containerGroups, state.acr.registries] as Map<string, { resourceGroup: string }>[]) {
         for (const [k, v] of map) if (v.resourceGroup === name) map.delete(k);
       }
     });
@@ -307,37 +347,6 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
       registering.set(ns, setup.registeringPolls ?? 1);
     }
     json(res, 200, providerBody(ns));
-  });
-
-  // ── Key Vault: deleted vaults, purge ───────────────────────────────────────
-  route('GET', `${SUB}/providers/Microsoft.KeyVault/locations/([^/]+)/deletedVaults/([^/]+)`, (_q, res, m) => {
-    const name = m[2] ?? '';
-    const v = state.deletedVaults.get(name);
-    if (!v) return armError(res, 404, { code: 'DeletedVaultNotFound', message: `Deleted vault '${name}' not found.` });
-    json(res, 200, {
-      id: `${SUB}/providers/Microsoft.KeyVault/locations/${v.location}/deletedVaults/${name}`,
-      name,
-      type: 'Microsoft.KeyVault/deletedVaults',
-      properties: {
-        vaultId: `${SUB}/resourceGroups/old/providers/Microsoft.KeyVault/vaults/${name}`,
-        location: v.location,
-        deletionDate: '2026-01-01T00:00:00Z',
-        scheduledPurgeDate: v.scheduledPurgeDate ?? '2026-04-01T00:00:00Z',
-        purgeProtectionEnabled: v.purgeProtection,
-      },
-    });
-  });
-  route('POST', `${SUB}/providers/Microsoft.KeyVault/locations/([^/]+)/deletedVaults/([^/]+)/purge`, (_q, res, m) => {
-    const name = m[2] ?? '';
-    const v = state.deletedVaults.get(name);
-    if (!v) return armError(res, 404, { code: 'DeletedVaultNotFound', message: `Deleted vault '${name}' not found.` });
-    // Key Vault refuses the purge of a purge-protected vault with 405 MethodNotAllowed and these words, as users
-    // meet them (microsoft/AzureTRE#1446, MicrosoftDocs/azure-docs#55427); the body is the provider's CloudError
-    // {error: {code, message}} (azure-rest-api-specs keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/common.json).
-    if (v.purgeProtection) return armError(res, 405, { code: 'MethodNotAllowed', message: "Operation 'DeletedVaultPurge' is not allowed." });
-    // 200 or 202 with a Location to poll (…/stable/2023-07-01/examples/purgeDeletedVault.json).
-    const id = startOp('Succeeded', () => state.deletedVaults.delete(name));
-    json(res, 202, undefined, { location: locationUrl(id), 'retry-after': '0' });
   });
 
   // ── MySQL flexible servers ─────────────────────────────────────────────────
@@ -415,42 +424,101 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
       ...(d.error ? { error: d.error } : {}),
     },
   });
+  // Deployments_CreateOrUpdate (resources.json): parameters are `{ value }` or a Key Vault
+  // `{ reference }` resolved before anything deploys; a resource whose `condition` is false is not
+  // deployed. Templates here use only `[parameters('x')]` in conditions and in the properties the
+  // fake reads (retention, passwords, secret values), so that is all it evaluates.
+  type TemplateResource = { condition?: unknown; type: string; name: string; properties?: Record<string, unknown> };
   route('PUT', DEPLOY, (_q, res, m, body) => {
     const [rg, name] = [m[1] ?? '', m[2] ?? ''];
     state.deployPuts++;
     const plan: DeployPlan = plans.shift() ?? { kind: 'succeed' };
     if (plan.kind === 'reject') return armError(res, plan.status, plan.error);
-    const template = (body as { properties?: { template?: { resources?: { type: string; name: string }[] }; parameters?: unknown } } | undefined)?.properties;
-    const d: Deployment = { name, resourceGroup: rg, state: 'Running', operations: [], parameters: template?.parameters };
+    const props = (body as { properties?: { template?: { parameters?: Record<string, { defaultValue?: unknown }>; resources?: TemplateResource[] }; parameters?: Record<string, { value?: unknown; reference?: { keyVault?: { id?: string }; secretName?: string } }> } } | undefined)?.properties;
+    const values: Record<string, unknown> = {};
+    for (const [k, p] of Object.entries(props?.template?.parameters ?? {})) if (p.defaultValue !== undefined) values[k] = p.defaultValue;
+    for (const [k, p] of Object.entries(props?.parameters ?? {})) {
+      if (p.reference) {
+        const r = resolveReference(state, p.reference);
+        if ('error' in r) return armError(res, 400, r.error);
+        values[k] = r.value;
+      } else values[k] = p.value;
+    }
+    const ev = (x: unknown): unknown => {
+      const ref = typeof x === 'string' ? /^\[parameters\('(\w+)'\)\]$/.exec(x) : null;
+      return ref ? values[ref[1] ?? ''] : x;
+    };
+    const resources = (props?.template?.resources ?? []).filter((r) => r.condition === undefined || ev(r.condition) === true);
+    const d: Deployment = { name, resourceGroup: rg, state: 'Running', operations: [], parameters: props?.parameters };
     state.deployments.set(name, d);
-    const resources = template?.template?.resources ?? [];
+    if (plan.kind === 'hang') {
+      const id = startOp('Succeeded');
+      hanging.set(name, id);
+      const op = ops.get(id);
+      if (op) op.polls = Number.POSITIVE_INFINITY;
+      return json(res, 201, deploymentBody(d), { 'azure-asyncoperation': opUrl(id) });
+    }
+    // What the resource providers would refuse, found from the state of the world.
+    const refused: FailedOp[] = [];
+    for (const r of resources) {
+      if (r.type !== 'Microsoft.KeyVault/vaults') continue;
+      const existing = state.vaults.get(r.name);
+      const retention = ev(r.properties?.softDeleteRetentionInDays);
+      if (existing && retention !== undefined && retention !== existing.softDeleteRetentionInDays) {
+        refused.push({ resourceType: r.type, resourceName: r.name, statusCode: 'BadRequest', error: retentionError(r.name) });
+      }
+      if (!existing && state.deletedVaults.has(r.name)) {
+        refused.push({
+          resourceType: r.type,
+          resourceName: r.name,
+          statusCode: 'Conflict',
+          error: { code: 'ConflictError', message: 'A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.' },
+        });
+      }
+    }
+    const failed = plan.kind === 'fail' ? plan.operations : refused;
+    const deploymentFailed = (o: FailedOp[]): ArmErrorBody => ({
+      code: 'DeploymentFailed',
+      message: 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
+      details: o.map((x) => ({ code: x.statusCode, message: JSON.stringify({ error: x.error }) })),
+    });
     const id =
-      plan.kind === 'fail'
+      failed.length > 0
         ? startOp(
             'Failed',
             () => {
               d.state = 'Failed';
-              d.operations = plan.operations;
-              if (plan.effect?.mysqlStopped) state.mysql.set(plan.effect.mysqlStopped.name, { resourceGroup: plan.effect.mysqlStopped.resourceGroup, state: 'Stopped' });
-              if (plan.effect?.vaultSoftDeleted) state.deletedVaults.set(plan.effect.vaultSoftDeleted.name, { location: plan.effect.vaultSoftDeleted.location, purgeProtection: false });
-              d.error = {
-                code: 'DeploymentFailed',
-                message: 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
-                details: plan.operations.map((o) => ({ code: o.statusCode, message: JSON.stringify({ error: o.error }) })),
-              };
+              d.operations = failed;
+              if (plan.kind === 'fail' && plan.effect?.mysqlStopped) state.mysql.set(plan.effect.mysqlStopped.name, { resourceGroup: plan.effect.mysqlStopped.resourceGroup, state: 'Stopped' });
+              if (plan.kind === 'fail' && plan.effect?.vaultSoftDeleted) state.deletedVaults.set(plan.effect.vaultSoftDeleted.name, { location: plan.effect.vaultSoftDeleted.location, purgeProtection: false });
+              d.error = deploymentFailed(failed);
             },
-            {
-              code: 'DeploymentFailed',
-              message: 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
-              details: plan.operations.map((o) => ({ code: o.statusCode, message: JSON.stringify({ error: o.error }) })),
-            },
+            deploymentFailed(failed),
           )
         : startOp('Succeeded', () => {
             d.state = 'Succeeded';
+            const location = state.resourceGroups.get(rg)?.location ?? 'eastus';
             for (const r of resources) {
-              if (r.type === 'Microsoft.DBforMySQL/flexibleServers') state.mysql.set(r.name, { resourceGroup: rg, state: 'Ready' });
-              if (r.type === 'Microsoft.KeyVault/vaults') state.vaults.set(r.name, { resourceGroup: rg });
-              if (r.type === 'Microsoft.ContainerInstance/containerGroups') state.containerGroups.set(r.name, { resourceGroup: rg, state: 'Running' });
+              const p = r.properties ?? {};
+              if (r.type === 'Microsoft.DBforMySQL/flexibleServers') state.mysql.set(r.name, { resourceGroup: rg, state: 'Ready', adminPassword: String(ev(p.administratorLoginPassword)) });
+              if (r.type === 'Microsoft.KeyVault/vaults') {
+                const v = state.vaults.get(r.name) ?? seedVault({ resourceGroup: rg, location });
+                v.softDeleteRetentionInDays = Number(ev(p.softDeleteRetentionInDays) ?? 90);
+                v.enabledForTemplateDeployment = p.enabledForTemplateDeployment === true;
+                state.vaults.set(r.name, v);
+              }
+              if (r.type === 'Microsoft.KeyVault/vaults/secrets') {
+                const [vault = '', secret = ''] = r.name.split('/');
+                const v = state.vaults.get(vault);
+                if (v) {
+                  v.secrets.set(secret, String(ev(p.value)));
+                  v.secretWrites.push(secret);
+                }
+              }
+              if (r.type === 'Microsoft.ContainerInstance/containerGroups') {
+                const env = ((p.containers as { properties?: { environmentVariables?: { name: string; secureValue?: string }[] } }[] | undefined)?.[0]?.properties?.environmentVariables ?? []).find((e) => e.name === 'ENCRYPTION_SECRET');
+                state.containerGroups.set(r.name, { resourceGroup: rg, state: 'Running', ...(env ? { encryptionSecret: String(ev(env.secureValue)) } : {}) });
+              }
             }
             d.outputs = {
               backendEndpoint: { type: 'String', value: backend.url },
@@ -458,9 +526,25 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
               configUiEndpoint: { type: 'String', value: `${backend.url.replace(/:\d+$/, '')}:4000` },
             };
           });
-    json(res, 201, deploymentBody(d), {
-      'azure-asyncoperation': `${base}/subscriptions/${subscriptionId}/providers/Microsoft.Resources/operationStatuses/${id}?api-version=2025-03-01`,
-    });
+    json(res, 201, deploymentBody(d), { 'azure-asyncoperation': opUrl(id) });
+  });
+  // Deployments_Cancel (resources.json): "You can cancel a deployment only if the provisioningState
+  // is Accepted or Running. After the deployment is canceled, the provisioningState is set to
+  // Canceled" — 204. Cancelling another state answers 409 (the code is the fake's own).
+  route('POST', `${DEPLOY}/cancel`, (_q, res, m) => {
+    const name = m[2] ?? '';
+    const d = state.deployments.get(name);
+    if (!d) return armError(res, 404, { code: 'DeploymentNotFound', message: `Deployment '${name}' could not be found.` });
+    if (d.state !== 'Running' && d.state !== 'Accepted') return armError(res, 409, { code: 'DeploymentNotCancellable', message: `Deployment '${name}' is in state '${d.state}' and cannot be canceled.` });
+    d.state = 'Canceled';
+    state.cancelled.push(name);
+    const op = ops.get(hanging.get(name) ?? '');
+    if (op) {
+      op.polls = 0;
+      op.status = 'Canceled';
+    }
+    res.writeHead(204);
+    res.end();
   });
   route('GET', DEPLOY, (_q, res, m) => {
     const d = state.deployments.get(m[2] ?? '');
@@ -490,18 +574,53 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
   route('GET', `${RG}/deployments/([^/]+)/operations`, listOperations);
 
   // ── Route families in their own modules (subscriptions, container registries) ─
-  const kit = { subscriptionId, SUB, RG, route, json, armError, startOp, opUrl, resourceGroupLocation: (n: string) => state.resourceGroups.get(n)?.location };
+  const kit = { subscriptionId, SUB, RG, route, json, armError, startOp, opUrl, resultUrl: locationUrl, resourceGroupLocation: (n: string) => state.resourceGroups.get(n)?.location };
   addSubscriptionRoutes(kit, setup.subscriptions ?? [{ id: subscriptionId, name: 'Fake subscription', state: 'Enabled' }], () => base);
   addRegistryRoutes(kit, setup.registry, state.acr);
+  addVaultRoutes(kit, state);
 
   // ── Generic delete by resource id (cleanup --keep-resource-group) ──────────
   route('DELETE', `${RG}/providers/([^/]+/[^/]+)/([^/]+)`, (_q, res, m) => {
     const [type, name] = [m[2] ?? '', m[3] ?? ''];
-    const map = /flexibleServers/i.test(type) ? state.mysql : /vaults/i.test(type) ? state.vaults : /containerGroups/i.test(type) ? state.containerGroups : undefined;
+    const maps: [RegExp, Map<string, unknown>][] = [
+      [/flexibleServers/i, state.mysql],
+      [/vaults/i, state.vaults],
+      [/containerGroups/i, state.containerGroups],
+      [/registries/i, state.acr.registries],
+    ];
+    const map = maps.find(([re]) => re.test(type))?.[1];
     if (!map?.has(name)) return json(res, 204);
-    const id = startOp('Succeeded', () => map.delete(name));
+    const id = startOp('Succeeded', () => {
+      // Vaults_Delete soft-deletes: the name stays held until purged (keyvault.json, soft delete always on).
+      const v = state.vaults.get(name);
+      if (map === state.vaults && v) state.deletedVaults.set(name, { location: v.location, purgeProtection: false });
+      map.delete(name);
+    });
     json(res, 202, undefined, { location: locationUrl(id), 'retry-after': '0' });
   });
+
+  /**
+   * A Contributor on the resource group only: calls inside an existing group pass; calls at the
+   * subscription's scope (providers, deleted vaults, creating a group) do not. Listing subscriptions
+   * and polling operations need no role.
+   */
+  const deniedAction = (method: string, pathname: string): { action: string; scope: string } | undefined => {
+    if (setup.principalScope !== 'resource-group') return undefined;
+    const sub = `/subscriptions/${subscriptionId}`;
+    if (!pathname.toLowerCase().startsWith(sub.toLowerCase())) return undefined;
+    if (/\/providers\/Microsoft\.Resources\/operation(Statuses|Results)\//i.test(pathname)) return undefined;
+    const rg = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)/i.exec(pathname)?.[1];
+    if (rg && state.resourceGroups.has(rg)) return undefined;
+    if (rg) return { action: 'Microsoft.Resources/subscriptions/resourcegroups/write', scope: `${sub}/resourcegroups/${rg}` };
+    const action = /deletedVaults/i.test(pathname)
+      ? 'Microsoft.KeyVault/locations/deletedVaults/read'
+      : /\/register$/i.test(pathname)
+        ? `${/providers\/([^/]+)/i.exec(pathname)?.[1] ?? 'Microsoft.Resources'}/register/action`
+        : /\/providers\//i.test(pathname)
+          ? 'Microsoft.Resources/subscriptions/providers/read'
+          : `Microsoft.Resources/subscriptions/${method === 'GET' ? 'read' : 'write'}`;
+    return { action, scope: sub };
+  };
 
   const server = https.createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
     void (async () => {
@@ -512,6 +631,13 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
       requests.push({ method: req.method ?? 'GET', path: url.pathname, ...(apiVersion ? { apiVersion } : {}), ...(body !== undefined ? { body } : {}) });
       if (req.headers.authorization !== 'Bearer fake-arm-token') return armError(res, 401, { code: 'AuthenticationFailed', message: 'Authentication failed. The Authorization header is missing.' });
       if (!apiVersion) return armError(res, 400, { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." });
+      const denied = deniedAction(req.method ?? 'GET', url.pathname);
+      if (denied) {
+        return armError(res, 403, {
+          code: 'AuthorizationFailed',
+          message: `The client 'dev@contoso.com' with object id '33333333-3333-3333-3333-333333333333' does not have authorization to perform action '${denied.action}' over scope '${denied.scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+        });
+      }
       for (const r of routes) {
         if (r.method !== req.method) continue;
         const m = r.re.exec(url.pathname);

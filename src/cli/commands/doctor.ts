@@ -74,6 +74,8 @@ export async function azureTarget(flags: DoctorFlags, dir: string): Promise<Azur
     location: location.toLowerCase().replace(/\s+/g, ''),
     baseName,
     ...(subscription ? { subscription } : {}),
+    // The deploy keeps the suffix its state file records for this group.
+    ...(recorded?.resourceGroup === resourceGroup && recorded.suffix ? { suffix: recorded.suffix } : {}),
   };
 }
 

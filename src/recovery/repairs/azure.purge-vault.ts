@@ -22,14 +22,16 @@ export const azurePurgeVault: AzureRepair = {
         `Key Vault ${name} has purge protection; it cannot be purged before ${deleted.scheduledPurgeDate?.toISOString() ?? 'its scheduled purge date'}. Deploy under a new name with --base-name`,
       );
     }
+    // Purged where it was deleted (the subscription-wide list says where): maybe not this deploy's region.
+    const elsewhere = deleted?.location && fx.names.location && deleted.location.toLowerCase() !== fx.names.location.toLowerCase() ? ` in ${deleted.location}` : '';
     if (deleted) {
-      fx.progress(`Purging soft-deleted Key Vault ${name}`);
+      fx.progress(`Purging soft-deleted Key Vault ${name}${elsewhere}`);
       await fx.purgeDeletedVault(deleted.location);
     }
     return {
       repair: 'azure.purge-vault',
       description: deleted
-        ? `purged soft-deleted Key Vault ${name} (the name this deployment derives for resource group ${fx.names.resourceGroup})`
+        ? `purged soft-deleted Key Vault ${name}${elsewhere} (the name this deployment derives for resource group ${fx.names.resourceGroup})`
         : `Key Vault ${name} was no longer in the deleted state; nothing to purge`,
     };
   },

@@ -147,6 +147,8 @@ export interface AzureRepairNames {
   mysql: string;
   resourceGroup: string;
   deployment: string;
+  /** The deploy's region, once the resource group is known (a soft-deleted vault may be in another). */
+  location?: string;
 }
 
 /** The Azure repairs' view of the world (src/targets/azure/flow.ts provides it over the ARM SDK). */

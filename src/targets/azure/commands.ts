@@ -11,6 +11,7 @@ import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError } from '../../recovery/deploy-error.js';
 import { formatReportLine } from '../../recovery/report.js';
 import { durationText } from '../../util/wait.js';
+import { EXIT } from '../../io/exit-codes.js';
 import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from './flow.js';
 import { baseNameProblem, resourceGroupProblem } from '../../azure/names.js';
 import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
@@ -47,6 +48,8 @@ export interface DeployAzureOptions {
   version?: string;
   dir?: string;
   yes?: boolean;
+  /** Generate a new MySQL password and ENCRYPTION_SECRET although the vault holds them. */
+  rotateSecrets?: boolean;
   json?: boolean;
   inspect?: boolean;
   /** `--no-repair <id>`, repeatable (commander names the negated flag `repair`). */
@@ -115,6 +118,7 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
         ...(opts.official ? {} : { custom: { ...(opts.repoUrl ? { repoUrl: opts.repoUrl } : {}), skipBuild: Boolean(opts.skipImageBuild) } }),
         dir: opts.dir ?? '.',
         yes: Boolean(opts.yes),
+        rotateSecrets: Boolean(opts.rotateSecrets),
         env,
         ...(switchedOff.disabled.length > 0 ? { disabled: switchedOff.disabled } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -128,10 +132,19 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
     out.done();
   }
 
+  if (result.outcome === 'interrupted') {
+    const i = result.interrupted;
+    if (out.json) out.document({ ok: false, outcome: 'interrupted', resourceGroup: result.resourceGroup, interrupted: i ?? null, stateFile: result.stateFile ?? null });
+    else out.line(`Interrupted: ${i?.detail ?? 'no ARM deployment of ours was running'}.`);
+    return EXIT.sigint;
+  }
   if (out.json) {
     out.document({
       ok: result.outcome !== 'failed',
       outcome: result.outcome,
+      unchanged: result.unchanged === true,
+      secrets: result.secrets ?? null,
+      couldNotCheck: result.couldNotCheck,
       method: 'azure',
       resourceGroup: result.resourceGroup,
       region: location,
@@ -153,13 +166,30 @@ export async function deployAzure(opts: DeployAzureOptions, out: Output, deps: A
       out.line();
     }
     if (result.outcome !== 'failed' && result.endpoints) {
-      out.line(out.green(result.outcome === 'recovered' ? 'DevLake is deployed on Azure (recovered).' : 'DevLake is deployed on Azure.'));
+      out.line(
+        out.green(
+          result.unchanged
+            ? 'DevLake on Azure is unchanged: the recorded deployment is healthy, with the same template and the same secrets.'
+            : result.outcome === 'recovered'
+              ? 'DevLake is deployed on Azure (recovered).'
+              : 'DevLake is deployed on Azure.',
+        ),
+      );
       out.line(`  Backend API: ${result.endpoints.backend}`);
       out.line(`  Config UI:   ${result.endpoints.configUi}`);
       out.line(`  Grafana:     ${result.endpoints.grafana}`);
       if (result.migration) out.line(`  Migration:   ${result.migration.how === 'not-needed' ? 'nothing pending (the API answered at once)' : `done in ${durationText(result.migration.durationMs)}`}`);
       if (result.stateFile) out.line(`State saved to ${path.relative(process.cwd(), result.stateFile) || result.stateFile}`);
-      out.line(`Secrets (MySQL password, ENCRYPTION_SECRET) are in Key Vault ${result.names.keyVault}.`);
+      const s = result.secrets;
+      const reused = s ? [s.mysqlPassword === 'reused' ? 'MySQL password' : '', s.encryptionSecret === 'reused' ? 'ENCRYPTION_SECRET' : ''].filter(Boolean) : [];
+      out.line(
+        reused.length === 2
+          ? `Secrets (MySQL password, ENCRYPTION_SECRET) reused from Key Vault ${result.names.keyVault}; none was changed.`
+          : reused.length === 1
+            ? `Secrets in Key Vault ${result.names.keyVault}: ${reused[0] ?? ''} reused, the other generated now.`
+            : `Secrets (MySQL password, ENCRYPTION_SECRET) are in Key Vault ${result.names.keyVault}.`,
+      );
+      for (const c of result.couldNotCheck) out.line(`Note: ${c}.`);
     } else {
       out.line(out.red(`Azure deploy failed${result.failure ? `: ${result.failure.message}` : ''}`));
       if (result.failure && result.incidents.length === 0) out.line(`Next: ${result.failure.remediation}`);

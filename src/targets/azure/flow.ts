@@ -22,14 +22,22 @@ import { buildRecord, declinedText, detectedText, oneLine, type ReportLine, type
 import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
 import { appendAzureHistory, readAzureState, writeAzureState, type AzureState } from '../../devlake/state.js';
 import type { Output } from '../../io/output.js';
-import { azureNames, officialImages, type AzureNames } from '../../azure/names.js';
-import { generateSecrets, redact, type DeploySecrets } from '../../azure/secrets.js';
-import { buildTemplate, OUTPUTS } from '../../azure/template.js';
+import { createHash } from 'node:crypto';
+import { azureNames, deploymentRunName, officialImages, suffixFor, type AzureNames } from '../../azure/names.js';
+import { generateSecrets, planSecrets, redact, secretParameter, type DeploySecrets, type SecretPlan } from '../../azure/secrets.js';
+import { buildTemplate, OUTPUTS, SECRET_NAMES } from '../../azure/template.js';
 import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
 import {
+  cancelDeployment,
   checkToken,
+  containerGroup,
   deletedVault,
+  deploymentState,
   deployTemplate,
+  enableTemplateDeployment,
+  existingVault,
+  isForbidden,
+  vaultSecretExists,
   ensureResourceGroup,
   failedOperations,
   mysqlState,
@@ -71,6 +79,9 @@ export interface AzureTimeouts {
   pollMs: number;
 }
 
+/** How long the cancel of our deployment may take after Ctrl-C (inside the CLI's 3 s interrupt deadline). */
+const CANCEL_MS = 2_000;
+
 export const DEFAULT_TIMEOUTS: AzureTimeouts = {
   providerMs: 300_000,
   mysqlMs: 600_000,
@@ -91,6 +102,12 @@ export interface AzureFlowOptions {
   dir: string;
   /** Skip the login question (the login itself still needs a terminal). */
   yes: boolean;
+  /**
+   * `--rotate-secrets`: generate a new MySQL password and ENCRYPTION_SECRET even though the vault
+   * holds them. Without it a re-run reuses both (a new ENCRYPTION_SECRET makes every credential
+   * DevLake encrypted with the old one unreadable).
+   */
+  rotateSecrets?: boolean;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   inspect?: (actorOptions: { inspect?: unknown }) => void;
@@ -122,7 +139,7 @@ export interface AzureIncident {
 }
 
 export interface AzureFlowResult {
-  outcome: 'ok' | 'recovered' | 'failed';
+  outcome: 'ok' | 'recovered' | 'failed' | 'interrupted';
   resourceGroup: string;
   subscriptionId?: string;
   names: AzureNames;
@@ -136,6 +153,14 @@ export interface AzureFlowResult {
   migration?: MigrationResult;
   attempts: number;
   context: DeployAzureContext;
+  /** Where each secret came from on this run: reused from the vault, or generated (new or --rotate-secrets). */
+  secrets?: { mysqlPassword: 'reused' | 'generated'; encryptionSecret: 'reused' | 'generated' };
+  /** The deployment recorded in the state file was healthy and nothing differed: no submission. */
+  unchanged?: boolean;
+  /** Interrupted (Ctrl-C): what happened to our running ARM deployment. */
+  interrupted?: { deployment?: string; cancelled: boolean; detail: string };
+  /** Checks that a missing permission (403) kept from running; the deploy went on without them. */
+  couldNotCheck: string[];
 }
 
 
@@ -160,7 +185,6 @@ function azureFailure(err: unknown, operation: string, target?: string): DeployF
 export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: AzureFlowDeps = {}): Promise<AzureFlowResult> {
   const dir = path.resolve(opts.dir);
   const t: AzureTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-  const names = azureNames(opts.baseName, opts.resourceGroup);
   const secrets = deps.secrets ?? generateSecrets();
   let images: ImageSet | ReturnType<typeof officialImages> = officialImages(opts.version);
   let registry: RegistryLogin | undefined;
@@ -181,8 +205,33 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   let stateFile: string | undefined;
   let migration: MigrationResult | undefined;
   const previous = await readAzureState(dir).catch(() => undefined);
-  const samePrevious = previous && previous.resourceGroup === opts.resourceGroup ? previous : undefined;
+  const sameGroup = previous && previous.resourceGroup.toLowerCase() === opts.resourceGroup.toLowerCase() ? previous : undefined;
+  let samePrevious = sameGroup;
+  // Until the subscription is known: the recorded suffix (its names are what the guards compare), else a placeholder.
+  let names: AzureNames = azureNames(opts.baseName, sameGroup?.suffix ?? 'xxxxx');
+  // What the repair modules see; filled in again once the names are resolved (ensureResourceGroup).
   const repairNames: AzureRepairNames = { keyVault: names.keyVault, mysql: names.mysql, resourceGroup: opts.resourceGroup, deployment: names.deployment };
+  /** The recorded suffix for this group and subscription (the Go tool's, or an earlier run's), else the derived one. */
+  const resolveNames = (sub: string): AzureNames => {
+    const recorded = sameGroup && (!sameGroup.subscriptionId || sameGroup.subscriptionId === sub) ? sameGroup : undefined;
+    samePrevious = recorded;
+    return azureNames(opts.baseName, recorded?.suffix || suffixFor(sub, opts.resourceGroup));
+  };
+  const couldNotCheck: string[] = [];
+  /** A 403 from a check: say what could not be checked, and go on (the deployment itself may be allowed). */
+  const notChecked = (what: string, err: unknown): void => {
+    const e = err as { code?: string; message?: string };
+    const text = `could not check ${what}: ${e.code ?? 'Forbidden'} — ${oneLine(e.message ?? String(err))}`;
+    couldNotCheck.push(text);
+    out.note(`${text[0]?.toUpperCase() ?? ''}${text.slice(1)}. Going on without it.`);
+  };
+  let plan: SecretPlan | undefined;
+  let vaultExists = false;
+  let vaultRetention: number | undefined;
+  /** The submission ARM accepted and has not finished: the one an interrupt cancels. */
+  let running: string | undefined;
+  let lastSubmission: string | undefined;
+  let unchanged = false;
 
   const getArm = async (): Promise<ArmClients> => {
     if (arm) return arm;
@@ -239,18 +288,24 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     }
   };
 
-  const ensureRg = async (): Promise<void> => {
+  const ensureRg = async (): Promise<{ keyVaultName: string; mysqlName: string }> => {
     const a = await getArm();
+    names = resolveNames(a.subscriptionId);
+    Object.assign(repairNames, { keyVault: names.keyVault, mysql: names.mysql, deployment: names.deployment });
     out.progress(`Creating resource group ${opts.resourceGroup} in ${opts.location}`);
     try {
       const rg = await ensureResourceGroup(a, opts.resourceGroup, opts.location);
       location = rg.location;
-      if (rg.location.toLowerCase() !== opts.location.toLowerCase()) {
+      repairNames.location = location;
+      if (!rg.created && rg.location.toLowerCase() !== opts.location.toLowerCase()) {
         out.note(`Resource group ${opts.resourceGroup} already exists in ${rg.location}; deploying there.`);
       }
+      if (rg.tag === 'merged') out.note(`Added tag managed-by=gh-devlake to resource group ${opts.resourceGroup} (merged; its other tags are kept).`);
+      else if (typeof rg.tag === 'object') out.note(`Could not tag resource group ${opts.resourceGroup} (${oneLine(rg.tag.skipped)}); its tags are left as they are.`);
     } catch (err) {
       throw new DeployError(azureFailure(err, 'resourceGroups.createOrUpdate', opts.resourceGroup), { cause: err });
     }
+    return { keyVaultName: names.keyVault, mysqlName: names.mysql };
   };
 
   const baseState = (): AzureState => ({
@@ -263,7 +318,9 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     baseName: opts.baseName,
     useOfficialImages: !opts.custom,
     version: opts.version,
-    deploymentName: names.deployment,
+    ...(lastSubmission ? { deploymentName: lastSubmission } : {}),
+    // References to the secrets, never their values.
+    secrets: { keyVault: `/subscriptions/${subscriptionId ?? ''}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.KeyVault/vaults/${names.keyVault}`, ...SECRET_NAMES },
     resources: { keyVault: names.keyVault, mysql: names.mysql, database: names.database, containers: [names.backend, names.grafana, names.configUi], acr: opts.custom ? names.acr : null },
   });
 
@@ -272,13 +329,79 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     stateFile = await writeAzureState(dir, { ...baseState(), status: 'incomplete' });
   };
 
+  /** A 403 turns into "could not check"; every other error is the preflight's failure. */
+  const check = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isForbidden(err)) {
+        notChecked(what, err);
+        return undefined;
+      }
+      throw err;
+    }
+  };
+
+  const vaultFinding = (deleted: Awaited<ReturnType<typeof deletedVault>>): DeployFailure | undefined => {
+    if (!deleted) return undefined;
+    const where = deleted.location ? ` in ${deleted.location}` : '';
+    if (deleted.purgeProtection) {
+      return {
+        source: 'probe',
+        code: 'VaultPurgeProtected',
+        operation: 'vaults.listDeleted',
+        target: names.keyVault,
+        message: `Key vault '${names.keyVault}' is soft-deleted${where} with purge protection; scheduled purge date ${deleted.scheduledPurgeDate?.toISOString() ?? 'unknown'}.`,
+      };
+    }
+    return {
+      source: 'probe',
+      code: 'VaultSoftDeleted',
+      operation: 'vaults.listDeleted',
+      target: names.keyVault,
+      message: `Key vault '${names.keyVault}' is soft-deleted${where}${deleted.deletionDate ? ` (deleted ${deleted.deletionDate.toISOString()})` : ''} and still holds its name.`,
+    };
+  };
+
+  /**
+   * The secrets of this run: a vault that exists keeps its secrets (passed to ARM as Key Vault
+   * references, so their values never reach us) and its soft-delete retention.
+   */
+  const prepareSecrets = async (a: ArmClients): Promise<void> => {
+    const vault = await check(`Key Vault ${names.keyVault}`, () => existingVault(a, opts.resourceGroup, names.keyVault));
+    vaultExists = vault !== undefined;
+    vaultRetention = vault?.softDeleteRetentionInDays;
+    const has = { mysqlPassword: false, encryptionSecret: false };
+    if (vault) {
+      for (const key of ['mysqlPassword', 'encryptionSecret'] as const) {
+        has[key] = (await check(`secret ${SECRET_NAMES[key]} in ${names.keyVault}`, () => vaultSecretExists(a, opts.resourceGroup, names.keyVault, SECRET_NAMES[key]))) ?? false;
+      }
+    }
+    plan = planSecrets({ ...(vault ? { vaultId: vault.id } : {}), has, rotate: Boolean(opts.rotateSecrets), names: SECRET_NAMES }, secrets);
+    const reused = [plan.mysqlPassword, plan.encryptionSecret].some((p) => p.from === 'vault');
+    if (vault && reused && !vault.enabledForTemplateDeployment) {
+      out.progress(`Letting Azure Resource Manager read the secrets of ${names.keyVault} (enabledForTemplateDeployment)`);
+      await enableTemplateDeployment(a, opts.resourceGroup, names.keyVault);
+      out.note(`Key Vault ${names.keyVault}: turned on enabledForTemplateDeployment, so the deployment reads the existing secrets from it.`);
+    }
+    if (opts.rotateSecrets && vault && (has.mysqlPassword || has.encryptionSecret)) {
+      out.note(
+        `--rotate-secrets: new MySQL admin password and new ENCRYPTION_SECRET. The server's password is reset, and every ` +
+          'credential DevLake stored with the old ENCRYPTION_SECRET (connections, tokens) can no longer be decrypted: enter them again.',
+      );
+    } else if (vault) {
+      const missing = (['mysqlPassword', 'encryptionSecret'] as const).filter((k) => !has[k]).map((k) => SECRET_NAMES[k]);
+      if (missing.length > 0) out.note(`Key Vault ${names.keyVault} has no ${missing.join(' or ')}: generating ${missing.length > 1 ? 'them' : 'it'} now.`);
+    }
+  };
+
   let unregistered: string[] = [];
   const preflight = async (): Promise<PreflightFindings> => {
     const a = await getArm();
     const findings: PreflightFindings = {};
     out.progress('Checking resource providers, Key Vault and MySQL before deploying');
     try {
-      const missing = await unregisteredProviders(a, providers);
+      const missing = (await check('the resource providers', () => unregisteredProviders(a, providers))) ?? [];
       unregistered = missing.map((m) => m.namespace);
       const [first, ...rest] = missing;
       if (first) {
@@ -291,26 +414,9 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
           message: [first, ...rest].map(msg).join(' '),
         };
       }
-      const deleted = await deletedVault(a, names.keyVault, location);
-      if (deleted) {
-        const purgeDate = deleted.scheduledPurgeDate?.toISOString();
-        findings.vault = deleted.purgeProtection
-          ? {
-              source: 'probe',
-              code: 'VaultPurgeProtected',
-              operation: 'vaults.getDeleted',
-              target: names.keyVault,
-              message: `Key vault '${names.keyVault}' is soft-deleted with purge protection; scheduled purge date ${purgeDate ?? 'unknown'}.`,
-            }
-          : {
-              source: 'probe',
-              code: 'VaultSoftDeleted',
-              operation: 'vaults.getDeleted',
-              target: names.keyVault,
-              message: `Key vault '${names.keyVault}' is soft-deleted${deleted.deletionDate ? ` (deleted ${deleted.deletionDate.toISOString()})` : ''} and still holds its name.`,
-            };
-      }
-      const state = await mysqlState(a, opts.resourceGroup, names.mysql);
+      const vault = vaultFinding(await check(`for a soft-deleted Key Vault named ${names.keyVault}`, () => deletedVault(a, names.keyVault)));
+      if (vault) findings.vault = vault;
+      const state = await check(`MySQL server ${names.mysql}`, () => mysqlState(a, opts.resourceGroup, names.mysql));
       if (state !== undefined && state.toLowerCase() === 'stopped') {
         findings.mysql = {
           source: 'probe',
@@ -320,6 +426,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
           message: `MySQL flexible server '${names.mysql}' is in state 'Stopped'.`,
         };
       }
+      await prepareSecrets(a);
     } catch (err) {
       throw new DeployError(azureFailure(err, 'preflight'), { cause: err });
     }
@@ -355,7 +462,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       pollUntil: async (what, timeout, check) => {
         await pollUntil(what, t[timeout], check);
       },
-      deletedVault: async () => deletedVault(await getArm(), names.keyVault, location),
+      deletedVault: async () => deletedVault(await getArm(), names.keyVault),
       purgeDeletedVault: async (at) => purgeDeletedVault(await getArm(), names.keyVault, at ?? location, signal),
       startMysql: async () => startMysql(await getArm(), opts.resourceGroup, names.mysql, signal),
       mysqlState: async () => mysqlState(await getArm(), opts.resourceGroup, names.mysql),
@@ -387,8 +494,8 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       return `${namespaces.join(', ')} ${namespaces.length > 1 ? 'are' : 'is'} Registered`;
     }
     if (input.kind === 'vault') {
-      const deleted = await deletedVault(a, names.keyVault, location);
-      if (deleted) throw new DeployError({ source: 'probe', code: deleted.purgeProtection ? 'VaultPurgeProtected' : 'VaultSoftDeleted', operation: 'vaults.getDeleted', target: names.keyVault, message: `Key vault '${names.keyVault}' is still soft-deleted.` });
+      const deleted = await deletedVault(a, names.keyVault);
+      if (deleted) throw new DeployError({ source: 'probe', code: deleted.purgeProtection ? 'VaultPurgeProtected' : 'VaultSoftDeleted', operation: 'vaults.listDeleted', target: names.keyVault, message: `Key vault '${names.keyVault}' is still soft-deleted.` });
       return `the name ${names.keyVault} is free`;
     }
     const s = await mysqlState(a, opts.resourceGroup, names.mysql);
@@ -429,24 +536,68 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   };
 
   let currentEndpoints: DeployOutcome['endpoints'] | undefined;
+  /** What a deployment is made of, secrets aside: equal hashes deploy the same thing. */
+  const templateHash = (template: ReturnType<typeof buildTemplate>): string =>
+    createHash('sha256').update(JSON.stringify({ template, location: location.toLowerCase() })).digest('hex');
+
+  /**
+   * Converge by hash: the state file records a complete deployment of the same template, that
+   * deployment Succeeded, its servers and container groups are there, and both secrets come from
+   * the vault — then nothing would change, and nothing is submitted.
+   */
+  const alreadyDeployed = async (a: ArmClients, hash: string): Promise<DeployOutcome | undefined> => {
+    const prev = samePrevious;
+    const recorded = prev?.deploymentName;
+    if (!prev || !recorded || prev.status !== 'complete' || prev.templateHash !== hash || !prev.endpoints?.backend) return undefined;
+    if (!plan || plan.mysqlPassword.from !== 'vault' || plan.encryptionSecret.from !== 'vault') return undefined;
+    if ((await deploymentState(a, opts.resourceGroup, recorded))?.toLowerCase() !== 'succeeded') return undefined;
+    if ((await mysqlState(a, opts.resourceGroup, names.mysql))?.toLowerCase() !== 'ready') return undefined;
+    for (const g of [names.backend, names.grafana, names.configUi]) if (!(await containerGroup(a, opts.resourceGroup, g)).exists) return undefined;
+    const e = prev.endpoints;
+    lastSubmission = recorded;
+    return { endpoints: { backend: e.backend ?? '', grafana: e.grafana ?? '', configUi: e.configUi ?? '' }, unchanged: true };
+  };
+
+  let currentHash: string | undefined;
   const deploy = async ({ input }: { input: { attempt: 1 | 2 } }): Promise<DeployOutcome> => {
     const a = await getArm();
-    out.progress(input.attempt === 1 ? `Deploying Key Vault, MySQL and Container Instances (${names.deployment})` : `Deploying again (${names.deployment})`);
     const template = buildTemplate({ names, images, ...(registry ? { registry: { server: registry.server, username: registry.username } } : {}) });
+    currentHash = templateHash(template);
+    if (input.attempt === 1 && !opts.rotateSecrets) {
+      const same = await alreadyDeployed(a, currentHash).catch(() => undefined);
+      if (same) {
+        unchanged = true;
+        currentEndpoints = same.endpoints;
+        out.note(`Unchanged: deployment ${lastSubmission ?? ''} succeeded with this template, and the secrets stay in ${names.keyVault}; nothing submitted.`);
+        return same;
+      }
+    }
+    // A name per submission: a rejected one has no operations of its own, and must never be read as an earlier run's.
+    const name = deploymentRunName(names.deployment, new Date(), input.attempt);
+    lastSubmission = name;
+    out.progress(input.attempt === 1 ? `Deploying Key Vault, MySQL and Container Instances (${name})` : `Deploying again (${name})`);
+    const p = plan ?? planSecrets({ has: { mysqlPassword: false, encryptionSecret: false }, rotate: false, names: SECRET_NAMES }, secrets);
+    // Set before the PUT: an interrupt while it is in flight may still leave ARM running it.
+    running = name;
     try {
       const result = await deployTemplate(
         a,
         opts.resourceGroup,
-        names.deployment,
+        name,
         template,
         {
           location: { value: location },
-          mysqlAdminPassword: { value: secrets.mysqlPassword },
-          encryptionSecret: { value: secrets.encryptionSecret },
+          mysqlAdminPassword: secretParameter(p.mysqlPassword),
+          encryptionSecret: secretParameter(p.encryptionSecret),
+          createVault: { value: !vaultExists },
+          ...(vaultRetention === undefined ? {} : { vaultRetentionDays: { value: vaultRetention } }),
+          writeMysqlPassword: { value: p.mysqlPassword.from === 'generated' },
+          writeEncryptionSecret: { value: p.encryptionSecret.from === 'generated' },
           ...(registry ? { registryPassword: { value: registry.password } } : {}),
         },
         signal,
       );
+      running = undefined;
       const o = result.outputs;
       const endpoints = {
         backend: o[OUTPUTS.backend] ?? `http://${names.dnsLabels.backend}.${location}.azurecontainer.io:8080`,
@@ -456,14 +607,18 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       currentEndpoints = endpoints;
       return { endpoints };
     } catch (err) {
-      throw new DeployError(azureFailure(err, 'deployments.createOrUpdate', names.deployment), { cause: err });
+      // Interrupted while ARM runs it: `running` stays set, for the cancel.
+      if (!signal?.aborted) running = undefined;
+      throw new DeployError(azureFailure(err, 'deployments.createOrUpdate', name), { cause: err });
     }
   };
 
   const inspectDeployment = async ({ input }: { input: DeployFailure }): Promise<DeployFailure> => {
     const a = await getArm();
     out.progress('Reading the failed deployment operations');
-    const ops = await failedOperations(a, opts.resourceGroup, names.deployment);
+    // This submission's own operations (a rejected one has none: its own error stands).
+    const submission = lastSubmission ?? names.deployment;
+    const ops = await failedOperations(a, opts.resourceGroup, submission);
     const [first] = ops;
     if (!first) return input;
     const details = [...(input.details ?? [])];
@@ -474,7 +629,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     // The long-running operation's own message ("…has failed. DeploymentFailed…") says nothing:
     // the first failed operation's words do.
     const more = ops.length > 1 ? ` (and ${ops.length - 1} more failed operation${ops.length > 2 ? 's' : ''})` : '';
-    const message = `deployment ${names.deployment} failed${first.target ? ` on '${first.target}'` : ''}: ${first.code}: ${first.message}${more}`;
+    const message = `deployment ${submission} failed${first.target ? ` on '${first.target}'` : ''}: ${first.code}: ${first.message}${more}`;
     return { ...input, message, details };
   };
 
@@ -506,8 +661,9 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   const persist = async ({ input }: { input: DeployAzureContext }): Promise<void> => {
     stateFile = await writeAzureState(dir, {
       ...baseState(),
-      deployedAt: new Date().toISOString(),
+      deployedAt: unchanged && samePrevious?.deployedAt ? samePrevious.deployedAt : new Date().toISOString(),
       ...(input.deployment ? { endpoints: input.deployment.endpoints } : {}),
+      ...(currentHash ? { templateHash: currentHash } : {}),
       status: 'complete',
     });
   };
@@ -554,7 +710,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     open.lines.push({ label: 'repair', text: clean(context.repair.description) });
   };
   const retryText = (): string => {
-    if (repairStage === 'deploy') return `deploying again (${names.deployment}, attempt 2 of 2)`;
+    if (repairStage === 'deploy') return 'deploying again (a new submission, attempt 2 of 2)';
     return azureRepair(open?.repair?.repair)?.retryText(repairNames) ?? 'trying once more';
   };
   const reportRetry = () => {
@@ -630,6 +786,28 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     },
   });
 
+  /**
+   * Ctrl-C while ARM runs our deployment: cancel it (else the next run meets DeploymentActive),
+   * bounded so the process still exits within its interrupt deadline.
+   */
+  const cancelOurDeployment = async (): Promise<NonNullable<AzureFlowResult['interrupted']>> => {
+    const name = running;
+    if (!name || !arm) return { cancelled: false, detail: 'no ARM deployment of ours was running' };
+    try {
+      await cancelDeployment(arm, opts.resourceGroup, name, AbortSignal.timeout(CANCEL_MS));
+      return { deployment: name, cancelled: true, detail: `cancelled ARM deployment ${name}; what it created so far stays (re-run the deploy, or \`gh-devlake cleanup --azure\`)` };
+    } catch (err) {
+      const e = err as { statusCode?: number; code?: string; message?: string };
+      if (e.statusCode === 404) return { deployment: name, cancelled: false, detail: `ARM deployment ${name} was never created (nothing to cancel)` };
+      const why = e.code ? `${e.code}: ${oneLine(e.message ?? '')}` : err instanceof Error ? err.message : String(err);
+      return {
+        deployment: name,
+        cancelled: false,
+        detail: `could not cancel ARM deployment ${name} (${why}); cancel it with \`az deployment group cancel --name ${name} --resource-group ${opts.resourceGroup}\``,
+      };
+    }
+  };
+
   const kind = ctx.credentialKind === 'device-code' ? 'cli' : (ctx.credentialKind ?? 'cli');
   const input: DeployAzureInput = {
     interactive,
@@ -648,6 +826,23 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
   let snapshot;
   try {
     snapshot = await waitFor(actor, (s) => s.status === 'done', signal ? { signal, timeout: Infinity } : { timeout: Infinity });
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+    out.done();
+    const interrupted = await cancelOurDeployment();
+    return {
+      outcome: 'interrupted',
+      resourceGroup: opts.resourceGroup,
+      ...(subscriptionId ? { subscriptionId } : {}),
+      names,
+      incidents: [],
+      report: [],
+      ...(stateFile ? { stateFile } : {}),
+      attempts: 0,
+      context: actor.getSnapshot().context,
+      couldNotCheck,
+      interrupted,
+    };
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -707,5 +902,8 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     ...(ok && migration ? { migration } : {}),
     attempts: context.attempts,
     context,
+    ...(plan ? { secrets: { mysqlPassword: plan.mysqlPassword.from === 'vault' ? 'reused' : 'generated', encryptionSecret: plan.encryptionSecret.from === 'vault' ? 'reused' : 'generated' } } : {}),
+    ...(ok && unchanged ? { unchanged: true } : {}),
+    couldNotCheck,
   };
 }

@@ -9,11 +9,32 @@ function outputFor(flags: { json?: boolean }, io: GlobalIo): Output {
   return new Output({ json: Boolean(flags.json), stdout: io.stdout, stderr: io.stderr, env: io.env });
 }
 
+/**
+ * `deploy azure`: the directory locked (one deploy per state file), and Ctrl-C turned into an abort
+ * that the flow answers by cancelling its running ARM deployment before the process exits.
+ */
 export function deployAzureCommand(io: GlobalIo) {
   return async (raw: unknown): Promise<number> => {
     const flags = { ...(raw as DeployAzureOptions), env: io.env };
-    const { deployAzure } = await import('./commands.js');
-    return deployAzure(flags, outputFor(flags, io));
+    const [{ deployAzure }, { withLockAndSignals, ownsProcess, exitSoonIfInterrupted }, { checkDir }] = await Promise.all([
+      import('./commands.js'),
+      import('../local/run.js'),
+      import('../../io/dir-checks.js'),
+    ]);
+    const real = ownsProcess(io);
+    const out = outputFor(flags, io);
+    const dir = flags.dir ?? '.';
+    await checkDir(dir);
+    const code = await withLockAndSignals(
+      dir,
+      out,
+      io,
+      (signal) => deployAzure({ ...flags, signal }, out),
+      () => 'Run the same `gh-devlake deploy azure` again to go on, or `gh-devlake cleanup --azure` to remove what was created.',
+      { ownsProcess: real },
+    );
+    exitSoonIfInterrupted(code, real);
+    return code;
   };
 }
 

@@ -177,7 +177,7 @@ export function ownsProcess(io: Pick<GlobalIo, 'stdout'>): boolean {
 }
 
 /** After an interrupt, exit within INTERRUPT_EXIT_MS even if a socket or timer still holds the event loop. */
-function exitSoonIfInterrupted(code: number, real: boolean): void {
+export function exitSoonIfInterrupted(code: number, real: boolean): void {
   if (!real || (code !== EXIT.sigint && code !== EXIT.sigterm)) return;
   setTimeout(() => process.exit(code), INTERRUPT_EXIT_MS).unref();
 }

@@ -6,19 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupAzure, deployAzure, startAzure, statusAzure, stopAzure, type AzureCommandDeps } from '../../../src/targets/azure/commands.js';
-import { Output } from '../../../src/io/output.js';
+import { captureOutput } from '../../helpers/capture-output.js';
 import { RESOURCE_GROUP, LOCATION, MYSQL, SUFFIX, TEST_SECRETS, scenario, startScenario, type Harness } from '../../fake-arm/scenarios.js';
 
-function capture(json = false) {
-  const c = { stdout: '', stderr: '' };
-  const out = new Output({
-    json,
-    stdout: { write: (s: string) => ((c.stdout += s), true), isTTY: false },
-    stderr: { write: (s: string) => ((c.stderr += s), true), isTTY: false },
-    env: { NO_COLOR: '1' },
-  });
-  return Object.assign(c, { out });
-}
+const capture = captureOutput;
 
 let h: Harness | undefined;
 afterEach(async () => {

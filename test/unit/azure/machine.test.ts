@@ -95,7 +95,7 @@ describe('deploy-azure machine runs', () => {
           repairs++;
           return Promise.resolve({ repair: 'azure.register-provider', description: 'x' });
         }),
-        ensureResourceGroup: fromPromise(() => Promise.resolve()),
+        ensureResourceGroup: fromPromise(() => Promise.resolve({ keyVaultName: 'kv', mysqlName: 'db' })),
         writePartialState: fromPromise(() => Promise.resolve()),
         preflight: fromPromise(() => Promise.resolve({})),
         images: fromPromise(() => Promise.resolve()),
@@ -145,7 +145,7 @@ describe('deploy-azure machine runs', () => {
     const m = deployAzureMachine.provide({
       actors: {
         checkAuth: fromPromise(() => Promise.resolve()),
-        ensureResourceGroup: fromPromise(() => Promise.resolve()),
+        ensureResourceGroup: fromPromise(() => Promise.resolve({ keyVaultName: 'devlakekvabcde', mysqlName: 'db' })),
         writePartialState: fromPromise(() => Promise.resolve()),
         preflight: fromPromise<PreflightFindings, void>(() => Promise.resolve({ vault: { source: 'probe', code: 'VaultSoftDeleted', message: "Key vault 'other' is soft-deleted." } })),
         classify: fromPromise<Classification, DeployFailure>(({ input }) =>

@@ -1,19 +1,37 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { azureNames, baseNameProblem, officialImages, resourceGroupProblem, suffixFor } from '../../../src/azure/names.js';
+import { azureNames, baseNameProblem, deploymentRunName, goToolSuffix, officialImages, resourceGroupProblem, suffixFor } from '../../../src/azure/names.js';
 
-describe('Azure names (the Go gh devlake scheme)', () => {
-  it('derives a 5-char lowercase hex suffix from sha256 of the resource group', () => {
+const SUB_A = '00000000-0000-0000-0000-00000000000a';
+const SUB_B = '00000000-0000-0000-0000-00000000000b';
+
+describe('Azure names', () => {
+  it("derives the suffix from the resource group's id (subscription + group), like uniqueString(resourceGroup().id)", () => {
     for (const rg of ['devlake-rg', 'MyResourceGroup', 'rg', 'x'.repeat(90)]) {
-      const s = suffixFor(rg);
-      expect(s).toMatch(/^[0-9a-f]{5}$/);
-      expect(s).toBe(createHash('sha256').update(rg).digest('hex').slice(0, 5));
+      const s = suffixFor(SUB_A, rg);
+      expect(s).toMatch(/^[a-z2-7]{5}$/);
+      // Stable, and case-insensitive as ARM ids are.
+      expect(suffixFor(SUB_A.toUpperCase(), rg.toUpperCase())).toBe(s);
     }
-    expect(suffixFor('devlake-rg-1')).not.toBe(suffixFor('devlake-rg-2'));
+    // Everyone who uses the documented devlake-rg gets their own names.
+    expect(suffixFor(SUB_A, 'devlake-rg')).not.toBe(suffixFor(SUB_B, 'devlake-rg'));
+    expect(suffixFor(SUB_A, 'devlake-rg-1')).not.toBe(suffixFor(SUB_A, 'devlake-rg-2'));
   });
 
-  it('names every resource like the Go tool', () => {
-    const n = azureNames('devlake', 'devlake-rg');
+  it("keeps the Go tool's suffix (sha256 of the group name) for its state files", () => {
+    expect(goToolSuffix('devlake-rg')).toBe(createHash('sha256').update('devlake-rg').digest('hex').slice(0, 5));
+  });
+
+  it('names each deployment submission apart, inside ARM\'s 64 characters', () => {
+    const at = new Date('2026-12-02T15:40:00.123Z');
+    expect(deploymentRunName('devlake-abcde', at, 1)).toBe('devlake-abcde-20261202T154000123Z-1');
+    expect(deploymentRunName('devlake-abcde', at, 2)).not.toBe(deploymentRunName('devlake-abcde', at, 1));
+    expect(deploymentRunName('devlake-abcde', new Date(at.getTime() + 1), 1)).not.toBe(deploymentRunName('devlake-abcde', at, 1));
+    expect(deploymentRunName(`${'a'.repeat(17)}-abcde`, at, 2).length).toBeLessThanOrEqual(64);
+  });
+
+  it('names every resource like the Go tool, around the suffix', () => {
+    const n = azureNames('devlake', 'abcde');
     const s = n.suffix;
     expect(n).toMatchObject({
       keyVault: `devlakekv${s}`,
@@ -28,9 +46,9 @@ describe('Azure names (the Go gh devlake scheme)', () => {
 
   it("keeps the vault name inside Key Vault's 3–24 character rule", () => {
     expect(baseNameProblem('a'.repeat(17))).toBeUndefined();
-    expect(azureNames('a'.repeat(17), 'rg').keyVault).toHaveLength(24);
+    expect(azureNames('a'.repeat(17), 'abcde').keyVault).toHaveLength(24);
     expect(baseNameProblem('a'.repeat(18))).toMatch(/too long/);
-    expect(() => azureNames('a'.repeat(18), 'rg')).toThrow(RangeError);
+    expect(() => azureNames('a'.repeat(18), 'abcde')).toThrow(RangeError);
     expect(baseNameProblem('Dev')).toMatch(/lowercase/);
     expect(baseNameProblem('dev--lake')).toMatch(/hyphens/);
     expect(baseNameProblem('devlake-')).toMatch(/hyphen/);

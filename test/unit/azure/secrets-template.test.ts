@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encryptionSecret, generateSecrets, mysqlPassword, redact } from '../../../src/azure/secrets.js';
+import { encryptionSecret, generatedValues, generateSecrets, mysqlPassword, planSecrets, redact, secretParameter } from '../../../src/azure/secrets.js';
 import { buildTemplate, FIREWALL_RULE, OUTPUTS } from '../../../src/azure/template.js';
 import { azureNames, officialImages } from '../../../src/azure/names.js';
 
@@ -23,7 +23,7 @@ describe('secrets', () => {
 });
 
 describe('the ARM template', () => {
-  const names = azureNames('devlake', 'devlake-rg');
+  const names = azureNames('devlake', 'abcde');
   const t = buildTemplate({ names, images: officialImages('latest') });
   const byType = (type: string) => t.resources.filter((r) => r.type === type);
 
@@ -66,5 +66,35 @@ describe('the ARM template', () => {
 
   it('is plain JSON (what ARM receives)', () => {
     expect(JSON.parse(JSON.stringify(t))).toEqual(t);
+  });
+});
+
+describe('the secrets of a run', () => {
+  const names = { mysqlPassword: 'db-admin-password', encryptionSecret: 'encryption-secret' };
+  const fresh = { mysqlPassword: 'FreshPw1', encryptionSecret: 'FRESH' };
+  const vaultId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
+
+  it('reuses what the vault holds (as references), generates only what is missing', () => {
+    const both = planSecrets({ vaultId, has: { mysqlPassword: true, encryptionSecret: true }, rotate: false, names }, fresh);
+    expect(secretParameter(both.mysqlPassword)).toEqual({ reference: { keyVault: { id: vaultId }, secretName: 'db-admin-password' } });
+    expect(secretParameter(both.encryptionSecret)).toEqual({ reference: { keyVault: { id: vaultId }, secretName: 'encryption-secret' } });
+    expect(generatedValues(both)).toEqual({ mysqlPassword: '', encryptionSecret: '' });
+    const one = planSecrets({ vaultId, has: { mysqlPassword: true, encryptionSecret: false }, rotate: false, names }, fresh);
+    expect(one.mysqlPassword.from).toBe('vault');
+    expect(secretParameter(one.encryptionSecret)).toEqual({ value: 'FRESH' });
+  });
+
+  it('generates both without a vault, and on --rotate-secrets even with one', () => {
+    expect(generatedValues(planSecrets({ has: { mysqlPassword: true, encryptionSecret: true }, rotate: false, names }, fresh))).toEqual(fresh);
+    expect(generatedValues(planSecrets({ vaultId, has: { mysqlPassword: true, encryptionSecret: true }, rotate: true, names }, fresh))).toEqual(fresh);
+  });
+
+  it('deploys the vault and each secret only when its parameter says so', () => {
+    const t = buildTemplate({ names: azureNames('devlake', 'abcde'), images: officialImages('latest') });
+    const cond = (type: string) => t.resources.filter((r) => r.type === type).map((r) => r.condition);
+    expect(cond('Microsoft.KeyVault/vaults')).toEqual(["[parameters('createVault')]"]);
+    expect(cond('Microsoft.KeyVault/vaults/secrets')).toEqual(["[parameters('writeMysqlPassword')]", "[parameters('writeEncryptionSecret')]"]);
+    const vault = t.resources.find((r) => r.type === 'Microsoft.KeyVault/vaults');
+    expect(vault?.properties).toMatchObject({ softDeleteRetentionInDays: "[parameters('vaultRetentionDays')]", enabledForTemplateDeployment: true });
   });
 });

@@ -17,7 +17,7 @@ import { loadLocalContext } from '../../../src/doctor/context.js';
 import { azureTarget } from '../../../src/cli/commands/doctor.js';
 import { UsageError } from '../../../src/io/exit-codes.js';
 
-const names = azureNames('devlake', 'devlake-rg');
+const names = azureNames('devlake', 'abcde');
 const guard = (interactive: boolean) => ({ interactive, keyVaultName: names.keyVault, mysqlName: names.mysql });
 class CredentialUnavailableError extends Error {
   override readonly name = 'CredentialUnavailableError';
@@ -98,7 +98,7 @@ describe('azureTarget (the command options)', () => {
     const recorded = await dirWith({
       '.devlake-azure.json': JSON.stringify({ method: 'azure', subscriptionId: 'sub-1', resourceGroup: 'rg2', region: 'westeurope', suffix: 'abcde', baseName: 'lake', resources: { keyVault: 'k', mysql: 'm', containers: [], acr: null } }),
     });
-    expect(await azureTarget({ azure: true }, recorded)).toEqual({ resourceGroup: 'rg2', location: 'westeurope', baseName: 'lake', subscription: 'sub-1' });
+    expect(await azureTarget({ azure: true }, recorded)).toEqual({ resourceGroup: 'rg2', location: 'westeurope', baseName: 'lake', subscription: 'sub-1', suffix: 'abcde' });
   });
 });
 

@@ -95,7 +95,7 @@ async function azureMachineRepairs(stage: Stage, interactive: boolean): Promise<
         repaired = true;
         return Promise.reject(stop);
       }),
-      ensureResourceGroup: fromPromise(() => Promise.resolve()),
+      ensureResourceGroup: fromPromise(() => Promise.resolve({ keyVaultName: VAULT, mysqlName: MYSQL })),
       writePartialState: fromPromise(() => Promise.resolve()),
       preflight: fromPromise(() => Promise.resolve(stage.kind === 'preflight' ? stage.findings : {})),
       recheck: fromPromise(() => Promise.resolve('ok')),
