@@ -84,7 +84,17 @@ export async function buildAndPushImages(o: BuildPushOptions): Promise<{ images:
     await buildImage(o.engine, { context, dockerfile: 'Dockerfile', args }, name, (p) => p.stream?.trim() && o.onProgress?.(`Building ${image.repository}: ${p.stream.trim()}`), { service: image.repository, ...(o.signal ? { signal: o.signal } : {}) });
     await tagImage(o.engine, name, repo, o.tag, o.signal ? { signal: o.signal } : {});
     o.onProgress?.(`Pushing ${name}`);
-    const pushed = await pushImage(o.engine, repo, o.tag, auth, (p) => o.onProgress?.(`Pushing ${image.repository}: ${p.layer ? `${p.layer} ` : ''}${p.status}`), { service: image.repository, ...(o.signal ? { signal: o.signal } : {}) });
+    const pushed = await pushImage(o.engine, repo, o.tag, auth, (p) => o.onProgress?.(`Pushing ${image.repository}: ${p.layer ? `${p.layer} ` : ''}${p.status}`), { service: image.repository, ...(o.signal ? { signal: o.signal } : {}) }).catch(
+      (err: unknown) => {
+        if (o.signal?.aborted || !(err instanceof EngineError)) throw err;
+        // The registry's refusal, in the daemon's words (distribution's error code and message, e.g.
+        // "unauthorized: authentication required"): an Azure registry failure, not a local pull's.
+        throw new DeployError(
+          { source: 'azure', code: 'RegistryPushFailed', operation: 'images.push', target: name, message: `registry ${o.registry.server} refused the push of ${name}: ${err.facts.rawMessage}` },
+          { cause: err },
+        );
+      },
+    );
     if (pushed.digest) digests[image.role] = pushed.digest;
   }
   return { images, digests };

@@ -54,6 +54,8 @@ export const API_VERSIONS = {
   vaults: '2023-07-01',
   mysql: '2023-06-30',
   containerGroups: '2023-05-01',
+  /** Container registries (cleanup by id; azure-rest-api-specs containerregistry 2023-07-01 stable). */
+  registries: '2023-07-01',
 } as const;
 
 export const SECRET_NAMES = { mysqlPassword: 'db-admin-password', encryptionSecret: 'encryption-secret' } as const;

@@ -195,7 +195,8 @@ deployment. Permissions: see docs/azure.md.`,
     .option('--azure', 'remove the Azure deployment')
     .option('--force', 'do not ask for confirmation (required without a terminal)')
     .option('--keep-data', 'keep the named volumes (MySQL and Grafana data)')
-    .option('--keep-resource-group', 'Azure: delete the resources but keep the resource group')
+    .option('--keep-resource-group', 'Azure: delete the resources (container groups, MySQL server, Key Vault, container registry) but keep the resource group')
+    .option('--subscription <id>', "Azure: the subscription, when the state file names none (the Go tool's partial file); default as for a deploy")
     .option('--json', 'print JSON')
     .action(run(async () => (await import('./commands/cleanup.js')).cleanupCommand(io)));
 

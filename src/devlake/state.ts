@@ -180,16 +180,38 @@ export interface AzureState {
   resources: AzureResources;
   endpoints?: Partial<Endpoints>;
   status?: 'complete' | 'incomplete';
+  /** The Go tool's partial file (its deploy failed after the group existed). */
+  partial?: boolean;
+  /** References to the secrets in the vault (never their values). */
+  secrets?: { keyVault: string; mysqlPassword: string; encryptionSecret: string };
+  /** SHA-256 of the last template deployed (with its location): an equal one needs no new submission. */
+  templateHash?: string;
   history?: RecoveryRecord[];
   [key: string]: unknown;
 }
 
-/** Parse `.devlake-azure.json` text. Pure. Accepts Go-tool files (no schemaVersion, no status). */
+/**
+ * Parse `.devlake-azure.json` text. Pure. Accepts Go-tool files (no schemaVersion, no status),
+ * including the partial file the Go tool writes when its deploy fails after creating the group:
+ * `{ deployedAt, resourceGroup, region, partial: true }` — no subscription, no resources. Such a
+ * file comes back with `subscriptionId: ''` and `status: 'incomplete'`; the command resolves the
+ * subscription as a deploy does, and derives the resource names itself.
+ */
 export function parseAzureState(text: string, file: string): AzureState {
   const obj = parseStateObject(text, file, 'Restore it from a backup, or remove it and run `gh-devlake deploy azure` again to rewrite it.');
-  for (const field of ['resourceGroup', 'subscriptionId'] as const) {
-    if (typeof obj[field] !== 'string' || obj[field] === '') throw new StateFileError(file, 'missing-field', `${file} has no ${field}.`);
+  if (typeof obj.resourceGroup !== 'string' || obj.resourceGroup === '') throw new StateFileError(file, 'missing-field', `${file} has no resourceGroup.`);
+  if (obj.partial === true) {
+    return {
+      ...obj,
+      method: typeof obj.method === 'string' ? obj.method : 'bicep',
+      subscriptionId: typeof obj.subscriptionId === 'string' ? obj.subscriptionId : '',
+      region: typeof obj.region === 'string' ? obj.region : '',
+      suffix: typeof obj.suffix === 'string' ? obj.suffix : '',
+      resources: (typeof obj.resources === 'object' && obj.resources !== null ? obj.resources : { keyVault: '', mysql: '', containers: [], acr: null }) as AzureResources,
+      status: 'incomplete',
+    } as AzureState;
   }
+  if (typeof obj.subscriptionId !== 'string' || obj.subscriptionId === '') throw new StateFileError(file, 'missing-field', `${file} has no subscriptionId.`);
   const resources = obj.resources;
   if (typeof resources !== 'object' || resources === null) throw new StateFileError(file, 'missing-field', `${file} has no resources.`);
   return obj as AzureState;

@@ -70,6 +70,7 @@ export const AZURE_CLASS_IDS = [
   'azure.keyvault-name-taken',
   'azure.mysql-name-taken',
   'azure.dns-label-taken',
+  'azure.registry-push-failed',
   'azure.mysql-busy',
   'azure.provisioning-disabled',
   'azure.region-disallowed',

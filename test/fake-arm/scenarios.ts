@@ -212,6 +212,13 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'provider-registering',
+    description: 'Microsoft.ContainerInstance is already Registering (not NotRegistered): waited for, never registered again',
+    setup: { providers: { 'Microsoft.ContainerInstance': 'Registering' }, registeringPolls: 2 },
+    signedIn: true,
+    expect: { exitCode: 0, incidents: [{ classId: 'azure.provider-unregistered', outcome: 'recovered' }], deployPuts: 1 },
+  },
+  {
     name: 'go-tool-vault',
     description: "over the Go tool's vault (retention 90, template deployment off, both secrets) and a group with the user's tags: secrets reused, retention kept, tags merged",
     setup: {

@@ -230,6 +230,9 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
   const registering = new Map<string, number>();
   /** Deployment name → its async operation, for the 'hang' plan's cancel. */
   const hanging = new Map<string, string>();
+  // A provider seeded as 'Registering' (someone registered it already) turns Registered by itself,
+  // as ARM's registration goes on without the caller (Providers_Get registrationState, resources.json).
+  for (const [ns, st] of state.providers) if (st === 'Registering') registering.set(ns, setup.registeringPolls ?? 1);
   const ops = new Map<string, AsyncOp>();
   const plans = [...(setup.deployPlans ?? [])];
   const backend = await startBackend({ migrationMs: 0, ...setup.backend }, state);

@@ -13,6 +13,7 @@ interface CleanupFlags {
   force?: boolean;
   keepData?: boolean;
   keepResourceGroup?: boolean;
+  subscription?: string;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function cleanupCommand(processIo: GlobalIo) {
     if (Boolean(flags.local) === Boolean(flags.azure)) throw new UsageError('cleanup needs exactly one of --local or --azure');
     if (flags.local && flags.keepResourceGroup) throw new UsageError('--keep-resource-group goes with --azure');
     if (flags.azure && flags.keepData) throw new UsageError('--keep-data goes with --local');
+    if (flags.local && flags.subscription) throw new UsageError('--subscription goes with --azure');
     const interactive = Boolean(process.stdin.isTTY) && processIo.env.CI !== 'true';
     if (!flags.force && !interactive) throw new UsageError('cleanup removes resources; pass --force to confirm (no terminal to ask on)');
     const target = flags.azure ? TARGETS.azure : TARGETS.local;

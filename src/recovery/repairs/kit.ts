@@ -162,7 +162,8 @@ export interface AzureRepairEffects {
   /** The namespaces the preflight found unregistered. */
   preflightUnregistered(): readonly string[];
   registerProvider(namespace: string): Promise<void>;
-  unregisteredProviders(namespaces: readonly string[]): Promise<readonly string[]>;
+  /** The namespaces among these not 'Registered', with their state ('NotRegistered', 'Registering'…). */
+  unregisteredProviders(namespaces: readonly string[]): Promise<readonly { namespace: string; state: string }[]>;
   /** Poll `check` until it answers, bounded by the named timeout; throws when it runs out. */
   pollUntil(what: string, timeout: 'providerMs' | 'mysqlMs', check: () => Promise<string | undefined>): Promise<void>;
   deletedVault(): Promise<{ purgeProtection: boolean; scheduledPurgeDate?: Date; location?: string } | undefined>;

@@ -411,6 +411,36 @@ export const AZURE_RULES: readonly TaxonomyRule[] = [
     examples: ["The DNS name label 'devlake-backend' in container group 'devlake-backend' not available. Try using a different label."],
   },
   {
+    id: 'azure.registry-push-failed',
+    title: 'container registry refused the push',
+    match: { sources: AZ, codes: ['RegistryPushFailed'] },
+    facts: {
+      // The registry's error as the Docker daemon renders a distribution error (distribution/distribution
+      // docs/spec/api.md, "Errors": code UNAUTHORIZED "authentication required", DENIED "requested access to
+      // the resource is denied", NAME_INVALID, NAME_UNKNOWN, BLOB_UPLOAD_INVALID, MANIFEST_INVALID,
+      // SIZE_INVALID, DIGEST_INVALID, UNSUPPORTED, TOOMANYREQUESTS; the daemon prints the code in lower case,
+      // '_' as ' ', then ': ' and the message).
+      extract: [
+        /\brefused the push of (?<image>\S+): (?<detail>.+)$/i,
+        /\b(?<registryError>unauthorized|denied|name invalid|name unknown|blob upload invalid|blob upload unknown|blob unknown|manifest invalid|manifest blob unknown|size invalid|digest invalid|unsupported|toomanyrequests):/i,
+      ],
+      fromTarget: { fact: 'image' },
+    },
+    repair: null,
+    remediation:
+      'The container registry refused the push of {image|the image}: {detail|see the message}. `unauthorized` or `denied`: ' +
+      "the registry's admin user is off or its password changed — `az acr update --name <registry> --admin-enabled true`, check " +
+      '`az acr credential show --name <registry>`, then re-run. `toomanyrequests`: wait and re-run. `name invalid`, `manifest ' +
+      'invalid` or `blob upload invalid`: the image or the registry is at fault — push it by hand (`docker push {image|<image>}`) to see more.',
+    docs: 'recovery.md#azure-registry-push-failed',
+    link: 'https://distribution.github.io/distribution/spec/api/#errors',
+    examples: [
+      'registry devlakeacr67817.azurecr.io refused the push of devlakeacr67817.azurecr.io/devlake:latest: unauthorized: authentication required',
+      'registry devlakeacr67817.azurecr.io refused the push of devlakeacr67817.azurecr.io/devlake:latest: denied: requested access to the resource is denied',
+    ],
+    note: 'Code `RegistryPushFailed`: a push of a custom image (deploy azure --repo-url) that the registry answered with an error.',
+  },
+  {
     id: 'azure.api-version-unsupported',
     title: 'API version not offered in the region',
     match: {

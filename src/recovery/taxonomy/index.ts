@@ -56,6 +56,7 @@ export const CLASS_TITLES: Readonly<Record<Exclude<ClassId, 'unknown'>, string>>
   'azure.keyvault-name-taken': 'Key Vault name taken',
   'azure.mysql-name-taken': 'MySQL server name taken',
   'azure.dns-label-taken': 'container DNS name label taken',
+  'azure.registry-push-failed': 'container registry refused the push',
   'azure.mysql-busy': 'MySQL server busy',
   'azure.provisioning-disabled': 'provisioning disabled in the region',
   'azure.region-disallowed': 'region not allowed for this subscription',
@@ -125,6 +126,8 @@ export const KNOWN_FACTS = [
   'limit',
   'detail',
   'innerErrors',
+  /** The registry's distribution error code as the daemon prints it ('unauthorized', 'denied', 'name invalid'…). */
+  'registryError',
   // sign-in
   'aadsts',
   'credential',

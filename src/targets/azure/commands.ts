@@ -13,7 +13,8 @@ import { formatReportLine } from '../../recovery/report.js';
 import { durationText } from '../../util/wait.js';
 import { EXIT } from '../../io/exit-codes.js';
 import { runAzureFlow, type AzureFlowDeps, type AzureFlowResult } from './flow.js';
-import { baseNameProblem, resourceGroupProblem } from '../../azure/names.js';
+import { azureNames, baseNameProblem, goToolSuffix, resourceGroupProblem } from '../../azure/names.js';
+import { findSubscription } from '../../azure/subscriptions.js';
 import { defaultAzureContext, type AzureContext, type AzureContextFactory } from '../../azure/context.js';
 import { confirmOnTerminal, isInteractive } from '../../azure/login.js';
 import { checkDir } from '../../io/dir-checks.js';
@@ -60,6 +61,8 @@ export interface DeployAzureOptions {
 
 export interface AzureStateCommandOptions {
   dir?: string;
+  /** Subscription, when the state file has none (the Go tool's partial file): as for a deploy. */
+  subscription?: string;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -217,16 +220,38 @@ async function openFromState(opts: AzureStateCommandOptions, out: Output, deps: 
     return fail(out, err, 'state.read');
   }
   if (!state) return usage(out, `no .devlake-azure.json in ${dir}; run \`gh-devlake deploy azure\` first (or pass --dir)`);
+  const env = opts.env ?? process.env;
   try {
-    const ctx = await (deps.context ?? defaultAzureContext)({ subscription: state.subscriptionId, env: opts.env ?? process.env });
+    const given = state.subscriptionId || opts.subscription;
+    const ctx = await (deps.context ?? defaultAzureContext)({ ...(given ? { subscription: given } : {}), env });
     await checkToken(ctx, opts.signal).catch((err: unknown) => {
       throw new DeployError(toDeployFailure(err, { source: 'auth', operation: 'credential.getToken' }), { cause: err });
     });
-    const arm = await openArm(ctx, state.subscriptionId);
-    return { state, arm, ctx };
+    // The Go tool's partial file names no subscription: resolve it as a deploy does.
+    let subscriptionId = state.subscriptionId || opts.subscription || ctx.subscriptionId;
+    if (!subscriptionId) {
+      const pick = await findSubscription(ctx, env, opts.signal);
+      subscriptionId = pick.subscriptionId;
+      if (!subscriptionId) {
+        throw new DeployError({ source: 'azure', code: 'SubscriptionNotFound', operation: 'subscription.resolve', message: `${state.resourceGroup}'s state file names no subscription, and none was chosen (${pick.reason}): pass --subscription <id> or set AZURE_SUBSCRIPTION_ID` });
+      }
+      out.note(`Using subscription ${subscriptionId}: ${pick.reason}.`);
+    }
+    const arm = await openArm(ctx, subscriptionId);
+    return { state: withDerivedResources({ ...state, subscriptionId }), arm, ctx };
   } catch (err) {
     return fail(out, err, 'connect');
   }
+}
+
+/**
+ * A state file without resource names (the Go tool's partial file) gets the names the Go tool
+ * derives: base `devlake`, its suffix from the group name (or the file's own suffix).
+ */
+function withDerivedResources(state: AzureState): AzureState {
+  if (state.resources.keyVault) return state;
+  const n = azureNames('devlake', state.suffix || goToolSuffix(state.resourceGroup));
+  return { ...state, suffix: n.suffix, resources: { keyVault: n.keyVault, mysql: n.mysql, database: n.database, containers: [n.backend, n.grafana, n.configUi], acr: n.acr } };
 }
 
 function fail(out: Output, err: unknown, operation: string, extra: Record<string, unknown> = {}): number {
@@ -382,6 +407,8 @@ export async function cleanupAzure(opts: CleanupAzureOptions, out: Output, deps:
         ...state.resources.containers.map((c): [string, string] => [`${sub}/Microsoft.ContainerInstance/containerGroups/${c}`, API_VERSIONS.containerGroups]),
         [`${sub}/Microsoft.DBforMySQL/flexibleServers/${state.resources.mysql}`, API_VERSIONS.mysql],
         [`${sub}/Microsoft.KeyVault/vaults/${state.resources.keyVault}`, API_VERSIONS.vaults],
+        // The registry of custom images (null with the official images, as the Go tool writes it).
+        ...(state.resources.acr ? [[`${sub}/Microsoft.ContainerRegistry/registries/${state.resources.acr}`, API_VERSIONS.registries] as [string, string]] : []),
       ];
       for (const [id, apiVersion] of targets) {
         out.progress(`Deleting ${id.split('/').slice(-2).join('/')}`);

@@ -458,7 +458,7 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
       registerProvider: async (ns) => {
         await registerProvider(await getArm(), ns);
       },
-      unregisteredProviders: async (namespaces) => (await unregisteredProviders(await getArm(), namespaces)).map((m) => m.namespace),
+      unregisteredProviders: async (namespaces) => unregisteredProviders(await getArm(), namespaces),
       pollUntil: async (what, timeout, check) => {
         await pollUntil(what, t[timeout], check);
       },

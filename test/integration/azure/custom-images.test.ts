@@ -42,8 +42,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function deploy(flags: { repoUrl?: string; skipImageBuild?: boolean }) {
-  harness = await startScenario(scenario('fresh'), { registry: { loginServer: registry.server, username: ACR, password: PASSWORD } });
+async function deploy(flags: { repoUrl?: string; skipImageBuild?: boolean }, password = PASSWORD) {
+  harness = await startScenario(scenario('fresh'), { registry: { loginServer: registry.server, username: ACR, password } });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gh-devlake-acr-'));
   const c = { stdout: '', stderr: '' };
   const out = new Output({
@@ -75,6 +75,16 @@ describe('deploy azure with custom images', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${registry.server}/devlake:${TAG}`);
     expect(r.arm.state.deployPuts).toBe(0);
+  });
+
+  it('a push the registry refuses (credentials it does not accept): classified from the registry\'s own error, before any deployment', async () => {
+    const r = await deploy({ repoUrl: `file://${repo}` }, 'NotTheRegistryPassword1');
+    expect(r.code).toBe(1);
+    if (process.env.AZ_DEBUG) console.log(r.stdout, r.stderr);
+    expect(r.stdout).toMatch(/^Detected: +container registry refused the push — /m);
+    expect(r.stdout).toMatch(/^Outcome: +failed — .*Next: .*az acr credential show/m);
+    expect(r.arm.state.deployPuts).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('NotTheRegistryPassword1');
   });
 
   it('--repo-url: builds from the fork, pushes to the registry, and the container groups pull from it', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupAzure, deployAzure, startAzure, statusAzure, stopAzure, type AzureCommandDeps } from '../../../src/targets/azure/commands.js';
 import { captureOutput } from '../../helpers/capture-output.js';
-import { RESOURCE_GROUP, LOCATION, MYSQL, SUFFIX, TEST_SECRETS, scenario, startScenario, type Harness } from '../../fake-arm/scenarios.js';
+import { RESOURCE_GROUP, LOCATION, MYSQL, SUFFIX, TEST_SECRETS, goToolSuffix, scenario, startScenario, type Harness } from '../../fake-arm/scenarios.js';
 
 const capture = captureOutput;
 
@@ -104,6 +104,51 @@ describe('start, stop, status and cleanup', () => {
     expect(h.arm.calls('DELETE', new RegExp(`/resourcegroups/${RESOURCE_GROUP}$`, 'i'))).toHaveLength(1);
     expect(h.arm.state.resourceGroups.has(RESOURCE_GROUP)).toBe(false);
     await expect(fs.access(path.join(dir, '.devlake-azure.json'))).rejects.toThrow();
+  });
+
+  it("cleanup after a failed Go-tool deploy: its partial file {deployedAt, resourceGroup, region, partial} is accepted, the subscription resolved as for a deploy", async () => {
+    h = await startScenario(scenario('fresh'), { resourceGroups: { [RESOURCE_GROUP]: { location: LOCATION } } });
+    const base = h.deps as unknown as AzureCommandDeps;
+    // No --subscription, no AZURE_SUBSCRIPTION_ID: the context names none, so the subscription list decides.
+    const deps: AzureCommandDeps = { ...base, context: async (req) => ({ ...(await base.context!(req)), subscriptionId: req.subscription }) };
+    const dir = await tmp('go-partial');
+    await fs.writeFile(path.join(dir, '.devlake-azure.json'), JSON.stringify({ deployedAt: '2026-01-01T00:00:00Z', resourceGroup: RESOURCE_GROUP, region: LOCATION, partial: true }));
+    const c = capture();
+    expect(await cleanupAzure({ dir, force: true, env: {} }, c.out, deps), c.stdout + c.stderr).toBe(0);
+    expect(c.stderr).toMatch(/Using subscription 00000000-0000-0000-0000-00000000f00d: /);
+    expect(h.arm.state.resourceGroups.has(RESOURCE_GROUP)).toBe(false);
+    await expect(fs.access(path.join(dir, '.devlake-azure.json'))).rejects.toThrow();
+  });
+
+  it("--keep-resource-group with the Go tool's partial file deletes the resources the Go tool names (its suffix), the group stays", async () => {
+    h = await startScenario(scenario('fresh'), { resourceGroups: { [RESOURCE_GROUP]: { location: LOCATION, tags: { owner: 'me' } } } });
+    const dir = await tmp('go-partial-keep');
+    await fs.writeFile(path.join(dir, '.devlake-azure.json'), JSON.stringify({ deployedAt: '2026-01-01T00:00:00Z', resourceGroup: RESOURCE_GROUP, region: LOCATION, partial: true }));
+    const c = capture();
+    expect(await cleanupAzure({ dir, force: true, keepResourceGroup: true, env: {} }, c.out, h.deps as unknown as AzureCommandDeps), c.stdout + c.stderr).toBe(0);
+    const go = goToolSuffix();
+    const deleted = h.arm.calls('DELETE', /\/providers\//).map((r) => r.path.split('/').slice(-2).join('/'));
+    expect(deleted).toEqual([`containerGroups/devlake-backend-${go}`, `containerGroups/devlake-grafana-${go}`, `containerGroups/devlake-ui-${go}`, `flexibleServers/devlakemysql${go}`, `vaults/devlakekv${go}`, `registries/devlakeacr${go}`]);
+    expect(h.arm.state.resourceGroups.get(RESOURCE_GROUP)?.tags).toEqual({ owner: 'me' });
+  });
+
+  it('--keep-resource-group removes the container registry of a custom-image deployment too', async () => {
+    h = await startScenario(scenario('fresh'));
+    const deps = h.deps as unknown as AzureCommandDeps;
+    const dir = await tmp('acr');
+    expect((await deploy(dir, deps)).code).toBe(0);
+    const file = path.join(dir, '.devlake-azure.json');
+    const state = JSON.parse(await fs.readFile(file, 'utf8')) as { resources: { acr: string | null } };
+    const acr = `devlakeacr${SUFFIX}`;
+    state.resources.acr = acr;
+    await fs.writeFile(file, JSON.stringify(state));
+    h.arm.state.acr.registries.set(acr, { resourceGroup: RESOURCE_GROUP, location: LOCATION, sku: 'Basic', adminUserEnabled: true, provisioningState: 'Succeeded' });
+    const c = capture();
+    expect(await cleanupAzure({ dir, force: true, keepResourceGroup: true, env: {} }, c.out, deps), c.stdout + c.stderr).toBe(0);
+    expect(h.arm.calls('DELETE', new RegExp(`/Microsoft\\.ContainerRegistry/registries/${acr}$`))).toHaveLength(1);
+    expect(h.arm.state.acr.registries.has(acr)).toBe(false);
+    expect(h.arm.state.resourceGroups.has(RESOURCE_GROUP)).toBe(true);
+    expect(c.stdout).toMatch(new RegExp(`Deleted .*${acr}`));
   });
 
   it('cleanup without --force and without a terminal is a usage error', async () => {

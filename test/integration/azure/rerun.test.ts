@@ -217,6 +217,15 @@ describe('the right diagnosis', () => {
 });
 
 describe('least privilege', () => {
+  it('a provider already Registering is only waited for: no register call (registration needs subscription rights)', async () => {
+    h = await startScenario(scenario('provider-registering'));
+    const r = await deploy(await tmp(), depsOf(h));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(h.arm.calls('POST', /\/register$/)).toHaveLength(0);
+    expect(r.stdout).toMatch(/^Repair: +resource provider Microsoft\.ContainerInstance already registering or Registered: waited, registered nothing/m);
+  });
+
+
   it('a Contributor on the resource group only: 403s from the preflight become "could not check", and the deploy goes on', async () => {
     h = await startScenario(scenario('resource-group-contributor'));
     const r = await deploy(await tmp(), depsOf(h), { json: true });
