@@ -274,6 +274,41 @@ export const SCENARIOS: Scenario[] = [
     signedIn: true,
     expect: { exitCode: 1, incidents: [{ classId: 'azure.keyvault-name-taken', outcome: 'failed' }], deployPuts: 1 },
   },
+  // The two messages below are real ones, from test/fixtures/errors/real-azure.json (sources
+  // Azure/azure-service-operator#2428 and shahiddev/docker-k8s-workshop#2); their codes were not
+  // quoted, so the operations carry the HTTP status's generic 'Conflict'.
+  {
+    name: 'mysql-name-taken',
+    description: 'the MySQL server name is used by another subscription: no repair, advice to use --base-name',
+    setup: {
+      deployPlans: [
+        { kind: 'fail', operations: [{ resourceType: 'Microsoft.DBforMySQL/flexibleServers', resourceName: MYSQL, statusCode: 'Conflict', error: { code: 'Conflict', message: 'Specified server name is already used.' } }] },
+      ],
+    },
+    signedIn: true,
+    expect: { exitCode: 1, incidents: [{ classId: 'azure.mysql-name-taken', outcome: 'failed' }], deployPuts: 1 },
+  },
+  {
+    name: 'dns-label-taken',
+    description: "the backend's DNS name label is taken in the region: no repair, advice to use --base-name",
+    setup: {
+      deployPlans: [
+        {
+          kind: 'fail',
+          operations: [
+            {
+              resourceType: 'Microsoft.ContainerInstance/containerGroups',
+              resourceName: `${BASE_NAME}-backend-${SUFFIX}`,
+              statusCode: 'Conflict',
+              error: { code: 'Conflict', message: `The DNS name label '${BASE_NAME}-${SUFFIX}' in container group '${BASE_NAME}-backend-${SUFFIX}' not available. Try using a different label.` },
+            },
+          ],
+        },
+      ],
+    },
+    signedIn: true,
+    expect: { exitCode: 1, incidents: [{ classId: 'azure.dns-label-taken', outcome: 'failed' }], deployPuts: 1 },
+  },
   {
     name: 'policy-rejected',
     description: 'the submission is rejected outright by a policy (400 RequestDisallowedByPolicy): its own error is reported',

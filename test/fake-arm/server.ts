@@ -67,6 +67,8 @@ export interface FakeArmSetup {
    * src/recovery/taxonomy/azure.ts's example).
    */
   principalScope?: 'subscription' | 'resource-group';
+  /** Paths (GET) this identity may not read, whatever its scope: a custom role without `…/read` there. */
+  forbidReads?: RegExp[];
   /** MySQL servers that already exist: name → state. */
   mysql?: Record<string, { resourceGroup: string; state: string }>;
   /** One plan per deployment PUT, in order; past the end: succeed. */
@@ -608,6 +610,7 @@ export async function startFakeArm(given: FakeArmSetup = {}): Promise<FakeArm> {
    * and polling operations need no role.
    */
   const deniedAction = (method: string, pathname: string): { action: string; scope: string } | undefined => {
+    if (method === 'GET' && setup.forbidReads?.some((re) => re.test(pathname))) return { action: 'Microsoft.KeyVault/vaults/read', scope: pathname };
     if (setup.principalScope !== 'resource-group') return undefined;
     const sub = `/subscriptions/${subscriptionId}`;
     if (!pathname.toLowerCase().startsWith(sub.toLowerCase())) return undefined;

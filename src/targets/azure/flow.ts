@@ -368,13 +368,21 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
    * references, so their values never reach us) and its soft-delete retention.
    */
   const prepareSecrets = async (a: ArmClients): Promise<void> => {
-    const vault = await check(`Key Vault ${names.keyVault}`, () => existingVault(a, opts.resourceGroup, names.keyVault));
+    const before = couldNotCheck.length;
+    let vault = await check(`Key Vault ${names.keyVault}`, () => existingVault(a, opts.resourceGroup, names.keyVault));
+    // Not allowed to look, but the state file records this deployment's secrets: trust it rather than
+    // generate new ones (which would overwrite the vault's and rotate ENCRYPTION_SECRET). ARM checks
+    // the references itself.
+    const recorded = samePrevious?.secrets?.keyVault;
+    if (!vault && couldNotCheck.length > before && recorded) vault = { id: recorded, enabledForTemplateDeployment: true };
     vaultExists = vault !== undefined;
     vaultRetention = vault?.softDeleteRetentionInDays;
     const has = { mysqlPassword: false, encryptionSecret: false };
     if (vault) {
       for (const key of ['mysqlPassword', 'encryptionSecret'] as const) {
-        has[key] = (await check(`secret ${SECRET_NAMES[key]} in ${names.keyVault}`, () => vaultSecretExists(a, opts.resourceGroup, names.keyVault, SECRET_NAMES[key]))) ?? false;
+        const mark = couldNotCheck.length;
+        const found = await check(`secret ${SECRET_NAMES[key]} in ${names.keyVault}`, () => vaultSecretExists(a, opts.resourceGroup, names.keyVault, SECRET_NAMES[key]));
+        has[key] = found ?? (couldNotCheck.length > mark && recorded !== undefined);
       }
     }
     plan = planSecrets({ ...(vault ? { vaultId: vault.id } : {}), has, rotate: Boolean(opts.rotateSecrets), names: SECRET_NAMES }, secrets);

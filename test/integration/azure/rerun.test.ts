@@ -120,6 +120,29 @@ describe('a re-run keeps the secrets', () => {
     for (const secret of Object.values(other)) expect(r.stdout + r.stderr + r.stateText).not.toContain(secret);
   });
 
+  it('not allowed to read the vault (403), with a state file that records its secrets: the references are used, nothing is generated', async () => {
+    h = await startScenario(scenario('fresh'));
+    const dir = await tmp();
+    expect((await deploy(dir, depsOf(h))).code).toBe(0);
+    const writes = [...vaultOf(h).secretWrites];
+    await h.close();
+    // The same world, seen by an identity that may not read the vault: a new fake ARM seeded with it.
+    const v = vaultOf(h);
+    h = await startScenario(scenario('fresh'), {
+      resourceGroups: { [RESOURCE_GROUP]: { location: LOCATION, tags: { 'managed-by': 'gh-devlake' } } },
+      vaults: { [VAULT]: { resourceGroup: RESOURCE_GROUP, location: LOCATION, softDeleteRetentionInDays: 7, enabledForTemplateDeployment: true, secrets: Object.fromEntries(v.secrets) } },
+      forbidReads: [/\/Microsoft\.KeyVault\/vaults\//i],
+    });
+    const r = await deploy(dir, { ...depsOf(h), secrets: { mysqlPassword: 'NeverUsedPw1Aa2Bb3Cc4Dd5Ee6Ff7Gg8', encryptionSecret: 'NEVER'.padEnd(128, 'N') } }, { json: true });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { secrets: unknown; couldNotCheck: string[] };
+    expect(doc.secrets).toEqual({ mysqlPassword: 'reused', encryptionSecret: 'reused' });
+    expect(doc.couldNotCheck.some((c) => /^could not check Key Vault /.test(c))).toBe(true);
+    expect(vaultOf(h).secretWrites).toEqual([]);
+    expect(h.arm.state.mysql.get(MYSQL)?.adminPassword).toBe(TEST_SECRETS.mysqlPassword);
+    expect(writes).toHaveLength(2);
+  });
+
   it('records only references to the secrets in the state file', async () => {
     h = await startScenario(scenario('fresh'));
     const r = await deploy(await tmp(), depsOf(h));
@@ -208,12 +231,18 @@ describe('the right diagnosis', () => {
     expect(r.stdout).toMatch(/^Repair: +purged soft-deleted Key Vault \S+ in westeurope/m);
   });
 
-  it('a vault name taken elsewhere advises --base-name', async () => {
-    h = await startScenario(scenario('vault-name-taken'));
-    const r = await deploy(await tmp(), depsOf(h));
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^Outcome: +failed — Key Vault name taken: .*Next: .*--base-name <new-name>/m);
-  });
+  for (const [name, title] of [
+    ['vault-name-taken', 'Key Vault name taken'],
+    ['mysql-name-taken', 'MySQL server name taken'],
+    ['dns-label-taken', 'container DNS name label taken'],
+  ] as const) {
+    it(`${name}: a global name taken elsewhere advises --base-name`, async () => {
+      h = await startScenario(scenario(name));
+      const r = await deploy(await tmp(), depsOf(h));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^Outcome: +failed — ${title}: .*Next: .*--base-name <new-name>`, 'm'));
+    });
+  }
 });
 
 describe('least privilege', () => {

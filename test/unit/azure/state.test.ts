@@ -25,6 +25,14 @@ describe('Azure state file', () => {
     expect(s.endpoints?.backend).toContain('azurecontainer.io');
   });
 
+  it("accepts the Go tool's partial file (a failed deploy): incomplete, the subscription left to resolve", () => {
+    const s = parseAzureState(JSON.stringify({ deployedAt: '2025-03-01T10:00:00Z', resourceGroup: 'devlake-rg', region: 'eastus', partial: true }), 'f');
+    expect(s).toMatchObject({ resourceGroup: 'devlake-rg', region: 'eastus', subscriptionId: '', status: 'incomplete', partial: true, resources: { keyVault: '', containers: [] } });
+    // Without `partial`, a file with no subscription is still refused.
+    expect(() => parseAzureState(JSON.stringify({ resourceGroup: 'devlake-rg', region: 'eastus' }), 'f')).toThrow(/no subscriptionId/);
+    expect(() => parseAzureState(JSON.stringify({ region: 'eastus', partial: true }), 'f')).toThrow(/no resourceGroup/);
+  });
+
   it('rejects files without the fields cleanup needs', () => {
     expect(() => parseAzureState('{}', 'f')).toThrow(StateFileError);
     expect(() => parseAzureState('', 'f')).toThrow(/empty/);
