@@ -6,7 +6,7 @@
 // Only reads. This module is imported only with --azure; @azure modules load inside src/azure.
 
 import { findSubscription } from '../azure/subscriptions.js';
-import { checkToken, deletedVault, isNotFound, mysqlState, openArm, unregisteredProviders, type ArmClients, type DeletedVaultInfo } from '../azure/arm.js';
+import { checkToken, deletedVault, isForbidden, isNotFound, mysqlState, openArm, unregisteredProviders, type ArmClients, type DeletedVaultInfo } from '../azure/arm.js';
 import { credentialKind, defaultAzureContext, type AzureContext, type AzureContextFactory, type TokenCredential } from '../azure/context.js';
 import { isInteractive } from '../azure/login.js';
 import { azureNames, officialImages, suffixFor, type AzureNames } from '../azure/names.js';
@@ -26,6 +26,8 @@ export interface AzureDoctorOptions {
   baseName?: string;
   /** The suffix recorded in the state file for this resource group (the deploy keeps it). */
   suffix?: string;
+  /** The last ARM deployment the state file records (each submission has its own name). */
+  deployment?: string;
 }
 
 export interface NamedCredential {
@@ -257,14 +259,24 @@ export function decideAciOffer(
 /** An offers query that failed: a known class (a region restriction…) needs you; otherwise the SDK could not tell. */
 function unknownOffer(id: string, classId: CheckResult['classId'], what: string, error: unknown, guard: AzureGuardInput): CheckResult {
   const c = classifyFinding(toDeployFailure(error, { source: 'azure', operation: 'capabilities' }));
+  if (isForbidden(error)) return couldNotCheck(id, what, c);
   if (c.classId !== 'unknown' && c.classId !== 'azure.auth-missing') return fromClassification(id, c, `${what}: ${oneLine(c.failure.message)}`, guard);
   return { id, classId, verdict: 'ok', summary: `the SDK could not tell ${what} (${oneLine(c.failure.message)})`, facts: { error: oneLine(c.failure.message) } };
 }
 
 
 /** A read that failed where the deploy would read (or write) the same: classified, and it needs you. */
+/**
+ * A 403 from a read: the deploy turns the same 403 into "could not check" and goes on (a Contributor
+ * on the resource group only may not read subscription-scope facts), so it is not a finding here either.
+ */
+function couldNotCheck(id: string, what: string, c: ReturnType<typeof classifyFinding>): CheckResult {
+  return { id, classId: c.classId, verdict: 'ok', summary: `could not check ${what} (403: ${oneLine(c.failure.message)}); the deploy goes on without it`, facts: { error: oneLine(c.failure.message) } };
+}
+
 function failedRead(id: string, what: string, err: unknown, operation: string, guard: AzureGuardInput): CheckResult {
   const c = classifyFinding(toDeployFailure(err, { source: 'azure', operation }));
+  if (isForbidden(err)) return couldNotCheck(id, what, c);
   return fromClassification(id, c, `cannot read ${what}: ${oneLine(c.failure.message)}`, guard);
 }
 
@@ -418,18 +430,19 @@ export async function runAzureChecks(opts: AzureDoctorOptions, deps: AzureDoctor
     checks.push(failedRead('azure.mysql', `MySQL server ${names.mysql}`, err, 'servers.get', guard));
   }
 
-  // 6. Our deployment still running.
+  // 6. Our deployment still running: the one the state file records (else the prefix, which finds none).
+  const deploymentName = opts.deployment ?? names.deployment;
   try {
     let found: { state?: string; timestamp?: Date } | undefined;
     try {
-      const d = await arm.resources.deployments.get(rg, names.deployment);
+      const d = await arm.resources.deployments.get(rg, deploymentName);
       found = { ...(d.properties?.provisioningState ? { state: d.properties.provisioningState } : {}), ...(d.properties?.timestamp ? { timestamp: d.properties.timestamp } : {}) };
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    checks.push(decideDeploymentRun(names.deployment, rg, found, guard));
+    checks.push(decideDeploymentRun(deploymentName, rg, found, guard));
   } catch (err) {
-    checks.push(failedRead('azure.deployment', `deployment ${names.deployment}`, err, 'deployments.get', guard));
+    checks.push(failedRead('azure.deployment', `deployment ${deploymentName}`, err, 'deployments.get', guard));
   }
 
   // 7. Region offers, where the SDK can tell.

@@ -76,6 +76,7 @@ export async function azureTarget(flags: DoctorFlags, dir: string): Promise<Azur
     ...(subscription ? { subscription } : {}),
     // The deploy keeps the suffix its state file records for this group.
     ...(recorded?.resourceGroup === resourceGroup && recorded.suffix ? { suffix: recorded.suffix } : {}),
+    ...(recorded?.resourceGroup === resourceGroup && recorded.deploymentName ? { deployment: recorded.deploymentName } : {}),
   };
 }
 

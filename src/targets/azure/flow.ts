@@ -583,6 +583,8 @@ export async function runAzureFlow(opts: AzureFlowOptions, out: Output, deps: Az
     // A name per submission: a rejected one has no operations of its own, and must never be read as an earlier run's.
     const name = deploymentRunName(names.deployment, new Date(), input.attempt);
     lastSubmission = name;
+    // Recorded before it runs: after a crash or a kill, doctor and the next run know which deployment is ours.
+    if (stateFile) stateFile = await writeAzureState(dir, { ...baseState(), status: 'incomplete' }).catch(() => stateFile);
     out.progress(input.attempt === 1 ? `Deploying Key Vault, MySQL and Container Instances (${name})` : `Deploying again (${name})`);
     const p = plan ?? planSecrets({ has: { mysqlPassword: false, encryptionSecret: false }, rotate: false, names: SECRET_NAMES }, secrets);
     // Set before the PUT: an interrupt while it is in flight may still leave ARM running it.
