@@ -33,8 +33,6 @@ import {
 } from '../../azure/arm.js';
 import { disabledRepairs } from '../../recovery/repairs/index.js';
 import { API_VERSIONS } from '../../azure/template.js';
-import { EXIT } from '../../io/exit-codes.js';
-
 
 /** `deploy azure` flags (commander's camelCase names). */
 export interface DeployAzureOptions {
