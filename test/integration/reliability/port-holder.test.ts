@@ -59,7 +59,7 @@ describe('3306 published by another stack’s container', () => {
     // An engine list that does not show the mapping (the container still starting, or listed by
     // another client): the address the proxy forwards to still finds the container.
     const holder = await describePortHolder(3306, { findPublishers: () => [], findByAddress: (ip) => findByAddress(engine, ip), exists: existsSync });
-    expect(holder).toEqual({ kind: 'container', name: mysqlName, project: other.project, composeFile: otherFile, stopCommand: `docker compose -f "${otherFile}" down` });
+    expect(holder).toEqual({ kind: 'container', name: mysqlName, project: other.project, composeFile: otherFile, stopCommand: `docker compose -f "${otherFile}" stop` });
     expect(describeHolderText(holder)).toBe(`in use by container ${mysqlName} of compose project ${other.project} (${otherFile})`);
   });
 
@@ -76,7 +76,7 @@ describe('3306 published by another stack’s container', () => {
     ]);
     const state = JSON.parse(await readFile(path.join(t.dir, '.devlake-local.json'), 'utf8')) as { mysqlUnpublished: boolean; history: { facts: Record<string, unknown> }[] };
     expect(state.mysqlUnpublished).toBe(true);
-    expect(state.history[0]?.facts).toMatchObject({ holder: mysqlName, stopCommand: `docker compose -f "${otherFile}" down` });
+    expect(state.history[0]?.facts).toMatchObject({ holder: mysqlName, stopCommand: `docker compose -f "${otherFile}" stop` });
   });
 
   it('doctor names the same container', async () => {

@@ -120,7 +120,7 @@ describe('describePortHolder', () => {
         exists: (f) => f === FILE,
       });
       expect(asked).toEqual(['172.18.0.2']);
-      expect(holder).toEqual({ kind: 'container', name: 'devlake-mysql-1', project: 'devlake', composeFile: FILE, stopCommand: `docker compose -f "${FILE}" down` });
+      expect(holder).toEqual({ kind: 'container', name: 'devlake-mysql-1', project: 'devlake', composeFile: FILE, stopCommand: `docker compose -f "${FILE}" stop` });
       expect(describeHolderText(holder)).toBe(`in use by container devlake-mysql-1 of compose project devlake (${FILE})`);
     });
 
