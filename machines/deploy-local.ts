@@ -8,12 +8,16 @@
 //
 // The retry-once rule is the shape of the graph, not a counter: `retryOnce` has no way back
 // to `repair`; its failure is classified for the report (`classifyFinal`) and ends in `failed`.
-// Every effect is a named actor provided by src/flows through `machine.provide()`.
+// Every effect is a named actor provided by src/targets/local/flow.ts through `machine.provide()`.
+// What happened is appended to `context.incidents` (attempts, failures, classes, the repair or why
+// none was applied, the end); src/recovery/report.ts derives the report lines and the record from it.
 
 import { assign, setup } from 'xstate';
 import type { Classification, DeployFailure, RepairId } from '../src/recovery/types.js';
 import type { BundleName } from '../src/devlake/ports.js';
-import { localRepairAllowed, type LocalSource } from './guards.js';
+import type { Incident } from '../src/recovery/report.js';
+import { ONE_RETRY_USED } from '../src/recovery/repairs/kit.js';
+import { localDeclineReason, localRepairAllowed, type LocalSource } from './guards.js';
 import { ATTEMPT, REPAIR, asFailure, declineOf, errorOf, outputOf, slot } from './kit.js';
 
 export type { LocalSource } from './guards.js';
@@ -66,6 +70,14 @@ export interface DeployLocalContext {
   healthy?: HealthyOutcome;
   /** Compose attempts made; reported, never used to decide. */
   attempts: number;
+  /** Everything that happened, in order: what the report and the record are derived from. */
+  incidents: Incident[];
+}
+
+/** Why the run ends without a repair, in the words of the `Repair:` line (the guard's own reason). */
+function declinedAtEnd(context: DeployLocalContext): string {
+  if (context.repair) return ONE_RETRY_USED;
+  return localDeclineReason(context.classification!, context.plan, context.input.source, context.input.disabled);
 }
 
 export const deployLocalMachine = setup({
@@ -92,20 +104,38 @@ export const deployLocalMachine = setup({
   },
   actions: {
     // Invoke results arrive as `xstate.done.actor.<id>` (output) / `xstate.error.actor.<id>` (error).
-    recordFailure: assign({ failure: ({ event }) => asFailure(errorOf(event)) }),
-    recordClassification: assign({ classification: ({ event }) => outputOf<Classification>(event) }),
-    recordRepair: assign({
-      repair: ({ event }) => outputOf<RepairOutcome>(event),
-      plan: ({ event }) => outputOf<RepairOutcome>(event).plan,
+    recordFailure: assign(({ context, event }) => {
+      const failure = asFailure(errorOf(event));
+      return { failure, incidents: [...context.incidents, { kind: 'failure' as const, failure }] };
     }),
-    recordDeclined: assign({ repairDeclined: ({ event }) => declineOf(errorOf(event)) }),
-    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    recordClassification: assign(({ context, event }) => {
+      const classification = outputOf<Classification>(event);
+      return { classification, incidents: [...context.incidents, { kind: 'classified' as const, classification }] };
+    }),
+    recordRepair: assign(({ context, event }) => {
+      const repair = outputOf<RepairOutcome>(event);
+      const incident: Incident = { kind: 'repaired', repair: repair.repair, ...(repair.also ? { also: repair.also } : {}), description: repair.description };
+      return { repair, plan: repair.plan, incidents: [...context.incidents, incident] };
+    }),
+    recordDeclined: assign(({ context, event }) => {
+      const reason = declineOf(errorOf(event));
+      return { repairDeclined: reason, incidents: [...context.incidents, { kind: 'declined' as const, reason }] };
+    }),
+    countAttempt: assign(({ context }) => {
+      const attempt = context.attempts + 1;
+      const incident: Incident = { kind: 'attempt', attempt, bundle: context.plan.bundle, mysqlUnpublished: context.plan.mysqlUnpublished };
+      return { attempts: attempt, incidents: [...context.incidents, incident] };
+    }),
     recordHealthy: assign({ healthy: ({ event }) => outputOf<HealthyOutcome>(event) }),
-    // Report hooks: no-ops here, given by the CLI's reporter.
-    reportDetected: () => undefined,
-    reportRepair: () => undefined,
-    reportRetry: () => undefined,
-    reportOutcome: () => undefined,
+    recordDone: assign({ incidents: ({ context }) => [...context.incidents, { kind: 'ended' as const, ok: true }] }),
+    /** A classified run that ends here without a decline on record: the guard's reason (or the retry used). */
+    recordFailed: assign({
+      incidents: ({ context }) => [
+        ...context.incidents,
+        ...(context.classification && !context.incidents.some((i) => i.kind === 'declined') ? [{ kind: 'declined' as const, reason: declinedAtEnd(context) }] : []),
+        { kind: 'ended' as const, ok: false },
+      ],
+    }),
   },
 }).createMachine({
   id: 'deploy-local',
@@ -113,6 +143,7 @@ export const deployLocalMachine = setup({
     input,
     plan: { bundle: input.bundle, mysqlUnpublished: input.mysqlUnpublished, attempt: 1 },
     attempts: 0,
+    incidents: [],
   }),
   initial: 'prepare',
   states: {
@@ -145,11 +176,11 @@ export const deployLocalMachine = setup({
           {
             guard: 'repairAllowed',
             target: 'repair',
-            actions: ['recordClassification', 'reportDetected'],
+            actions: 'recordClassification',
           },
           {
             target: 'failed',
-            actions: ['recordClassification', 'reportDetected'],
+            actions: 'recordClassification',
           },
         ],
         onError: { target: 'failed' },
@@ -161,13 +192,13 @@ export const deployLocalMachine = setup({
         id: 'repair',
         src: 'repair',
         input: ({ context }) => ({ classification: context.classification!, plan: context.plan, source: context.input.source }),
-        onDone: { target: 'retryOnce', actions: ['recordRepair', 'reportRepair'] },
+        onDone: { target: 'retryOnce', actions: 'recordRepair' },
         onError: { target: 'failed', actions: 'recordDeclined' },
       },
     },
     retryOnce: {
       tags: ATTEMPT,
-      entry: ['countAttempt', 'reportRetry'],
+      entry: 'countAttempt',
       invoke: {
         id: 'retryComposeUp',
         src: 'composeUp',
@@ -209,12 +240,12 @@ export const deployLocalMachine = setup({
         id: 'classifyFinal',
         src: 'classify',
         input: ({ context }) => context.failure!,
-        onDone: { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
+        onDone: { target: 'failed', actions: 'recordClassification' },
         onError: { target: 'failed' },
       },
     },
-    done: { type: 'final', entry: 'reportOutcome' },
-    failed: { type: 'final', entry: 'reportOutcome' },
+    done: { type: 'final', entry: 'recordDone' },
+    failed: { type: 'final', entry: 'recordFailed' },
   },
   output: ({ context }) => context,
 });

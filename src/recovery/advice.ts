@@ -4,12 +4,14 @@
 
 import { ALTERNATE_BUNDLE_ADVICE } from './taxonomy/local.js';
 import type { Classification } from './types.js';
+import type { DeploySource } from '../devlake/state.js';
+import type { BundleName } from '../devlake/ports.js';
 
 export interface Observed {
   /** The deploy's source: a custom deploy keeps the ports of the user's compose file. */
-  source: 'official' | 'fork' | 'custom';
+  source: DeploySource;
   /** The bundle the run was on when it stopped. */
-  bundle: 'default' | 'alternate';
+  bundle: BundleName;
   /** Why the alternate bundle cannot be used, when a probe found it busy. */
   alternateBusy?: string;
 }

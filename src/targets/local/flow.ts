@@ -4,7 +4,6 @@
 
 import path from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { localDeclineReason } from '../../../machines/guards.js';
 import { deployLocalMachine, type AttemptPlan, type DeployLocalContext, type DeployLocalInput, type LocalSource, type RepairOutcome } from '../../../machines/deploy-local.js';
 import type { ComposeProject } from '../../compose/model.js';
 import { loadComposeProject, selectServices } from '../../compose/load.js';
@@ -15,12 +14,11 @@ import { findByAddress, findPublishers, ps } from '../../engine/ps.js';
 import { ensureImage, buildImage } from '../../engine/images.js';
 import { toDeployFailure } from '../../recovery/failure.js';
 import { DeployError, RepairDeclinedError } from '../../recovery/deploy-error.js';
-import { buildRecord, declinedText, detectedText, oneLine, type ReportLine, type RunSummary } from '../../recovery/report.js';
+import { failureOf, outcomeOf, recordOf, reportOf, type ReportLine } from '../../recovery/report.js';
 import type { Classification, DeployFailure, RecoveryRecord, RepairId } from '../../recovery/types.js';
 import { ROLE_LABEL, roleOfPort, MYSQL_HOST_PORT, type BundleName, type Endpoints } from '../../devlake/ports.js';
 import { localRepair } from '../../recovery/repairs/index.js';
-import { ONE_RETRY_USED, type LocalRepairEffects } from '../../recovery/repairs/kit.js';
-import { observedRemediation } from '../../recovery/advice.js';
+import type { LocalRepairEffects } from '../../recovery/repairs/kit.js';
 import { applyPortPlan, endpointsOf, hostIpOf, publishedPorts } from '../../devlake/plan.js';
 import { takenPorts } from '../../util/port-probe.js';
 import { waitForPing, runMigration, type MigrationResult } from '../../devlake/health.js';
@@ -90,7 +88,6 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   const signal = opts.signal;
   await registerDeploymentSecrets(dir, opts.env);
   const previous = await readLocalState(dir);
-  const report: ReportLine[] = [];
 
   // What the actors share: the compose project as loaded, and the containers each attempt made.
   let project: ComposeProject | undefined;
@@ -518,20 +515,6 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
     }
   };
 
-  let firstClass: Classification | undefined;
-  const reportDetected = ({ context }: { context: DeployLocalContext }) => {
-    // After a retry, the retry's own failure belongs to the Outcome line, not a second Detected.
-    if (firstClass || !context.classification) return;
-    firstClass = context.classification;
-    report.push({ label: 'detected', text: detectedText(context.classification) });
-  };
-  const reportRepair = ({ context }: { context: DeployLocalContext }) => {
-    if (context.repair) report.push({ label: 'repair', text: context.repair.description });
-  };
-  const reportRetry = ({ context }: { context: DeployLocalContext }) => {
-    report.push({ label: 'retry', text: `starting the stack again on the ${context.plan.bundle} bundle${context.plan.mysqlUnpublished ? ' without publishing MySQL' : ''}` });
-  };
-
   const machine = deployLocalMachine.provide({
     actors: {
       prepare: fromPromise(prepare),
@@ -542,7 +525,6 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
       migrate: fromPromise(migrate),
       persist: fromPromise(persist),
     },
-    actions: { reportDetected, reportRepair, reportRetry },
   });
 
   const input: DeployLocalInput = { mode: opts.mode, source: opts.source, bundle: startBundle, mysqlUnpublished, ...(opts.disabled && opts.disabled.length > 0 ? { disabled: opts.disabled } : {}) };
@@ -568,47 +550,22 @@ export async function runLocalFlow(opts: LocalFlowOptions, out: Output): Promise
   if (fatalError) throw fatalError;
   const bundle = context.plan.bundle;
   const endpoints = endpointsOf(project, context.plan);
-  const recovered = ok && context.repair !== undefined;
-  const summary: RunSummary = {
-    flow: opts.mode === 'deploy' ? 'deploy-local' : 'start-local',
-    attempts: context.attempts,
-    outcome: ok ? (recovered ? 'recovered' : 'ok') : 'failed',
-    detail: '',
-  };
-  if (context.classification) summary.last = context.classification;
-  if (firstClass) summary.first = firstClass;
-  if (context.repair) summary.repair = { id: context.repair.repair, description: context.repair.description, ...(context.repair.also ? { also: context.repair.also } : {}) };
-
-  let failure: LocalFlowResult['failure'];
-  if (ok) {
-    summary.detail = endpoints.backend !== undefined ? `DevLake is healthy at ${endpoints.backend}` : 'the stack is up; no container publishes the backend, so its health was not checked';
-    if (recovered) report.push({ label: 'outcome', text: `recovered — ${summary.detail}` });
-  } else {
-    const c = context.classification;
-    const declined = context.repairDeclined ?? (c ? declineReason(c, context) : undefined);
-    if (declined !== undefined) summary.repairDeclined = declined;
-    if (c && !report.some((l) => l.label === 'repair')) report.push({ label: 'repair', text: declinedText(declined ?? 'no automatic repair for this failure') });
-    const message = secrets.redact(c ? c.failure.message : (context.failure?.message ?? 'unknown failure'));
-    const seen = { source: opts.source, bundle: context.plan.bundle, ...(alternateBusy !== undefined ? { alternateBusy } : {}) };
-    const remediation = secrets.redact(c ? observedRemediation(c, seen) : 'Re-run with DEBUG=1 for details.');
-    summary.detail = `${c ? c.title : 'failed'}: ${oneLine(message)}`;
-    report.push({ label: 'outcome', text: `failed — ${summary.detail}. Next: ${remediation}` });
-    failure = { classId: c?.classId ?? 'unknown', message, remediation };
-  }
-  const built = buildRecord(summary);
+  // The report, the record and the failure are derived from the machine's output (its incidents).
+  const redact = (t: string): string => secrets.redact(t);
+  // What the run saw beyond its incidents, for the advice (src/recovery/advice.ts).
+  const output = { ...context, seen: { source: opts.source, ...(alternateBusy !== undefined ? { alternateBusy } : {}) } };
+  const report = reportOf(output, redact).map((l) => ({ ...l, text: secrets.redact(l.text) }));
+  const built = recordOf(output, opts.mode === 'deploy' ? 'deploy-local' : 'start-local', redact);
   const record = built ? secrets.redactDeep(built) : undefined;
+  const failure = failureOf(output, redact);
   // A run that failed before starting anything (bad release, unreachable engine while checking
   // images) leaves the state file as it was; only runs that reached the engine are recorded.
   if (record && context.attempts > 0) {
     const state = await readLocalState(dir).catch(() => undefined);
     if (state) stateFile = await writeLocalState(dir, appendHistory(state, record)).catch(() => stateFile);
   }
-  for (const line of report) line.text = secrets.redact(line.text);
-  // The report's order is fixed: Detected, Repair, Retry, Outcome.
-  const order = ['detected', 'repair', 'retry', 'outcome'];
-  report.sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label));
   return {
-    outcome: summary.outcome,
+    outcome: outcomeOf(context),
     ...(ok ? { endpoints } : {}),
     bundle,
     source: opts.mode === 'deploy' ? opts.source : (currentState.source ?? previous?.source ?? 'custom'),
@@ -657,10 +614,4 @@ function redactError(err: unknown): unknown {
   if (err instanceof RepairDeclinedError) return new RepairDeclinedError(secrets.redact(err.reason));
   if (err instanceof Error && err.name === 'AbortError') return err;
   return new DeployError(secrets.redactDeep(toDeployFailure(err)), { cause: err });
-}
-
-/** Why no repair was applied, in the words of the `Repair:` line. */
-export function declineReason(c: Classification, context: DeployLocalContext): string {
-  if (context.repair) return ONE_RETRY_USED;
-  return localDeclineReason(c, context.plan, context.input.source, context.input.disabled);
 }

@@ -150,11 +150,11 @@ describe('export: deploy-local', () => {
   test('invokes and actions on the nodes', () => {
     const retry = graph.nodes.find((n) => n.key === 'retryOnce')!;
     expect(retry.invokes).toEqual([{ id: 'retryComposeUp', src: 'composeUp' }]);
-    expect(retry.entry).toEqual(['countAttempt', 'reportRetry']);
+    expect(retry.entry).toEqual(['countAttempt']);
     const error = graph.edges.find((e) => e.source === 'deploy-local.composeUp' && e.kind === 'error')!;
     expect(error.actions).toEqual(['recordFailure']);
     expect(toMermaid(m)).toContain('retryOnce : invoke composeUp (id retryComposeUp)');
-    expect(toDot(m)).toContain('"deploy-local.done" [label="done\\nentry / reportOutcome", peripheries=2');
+    expect(toDot(m)).toContain('"deploy-local.done" [label="done\\nentry / recordDone", peripheries=2');
   });
 });
 

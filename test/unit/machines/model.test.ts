@@ -5,12 +5,19 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
 import { machines } from '../../../machines/index.js';
-import type { Classification } from '../../../src/recovery/types.js';
+import type { Classification, DeployFailure } from '../../../src/recovery/types.js';
+import type { DeployLocalContext, LocalSource } from '../../../machines/deploy-local.js';
+import { localDeclineReason } from '../../../machines/guards.js';
+import { classify } from '../../../src/recovery/classify.js';
+import { detectedText, recordOf, reportOf } from '../../../src/recovery/report.js';
+import { ONE_RETRY_USED } from '../../../src/recovery/repairs/kit.js';
 import { allTransitionKeys, buildModel, pathRunner, type Model, type RunResult } from './model.js';
 import { classIdsFor, repsFor } from './model-fixtures.js';
 import { DEPLOY_ACTOR_SRCS, isRepairNode } from './retry-proof.js';
 
 const pct = (a: number, b: number): string => `${b === 0 ? '0.00' : ((100 * a) / b).toFixed(2)}%`;
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function topState(value: StateValue): string {
   return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
@@ -116,15 +123,70 @@ describe('model: deploy-local specifics', () => {
     return results.map((r, i) => ({ r, input: model.paths[i]!.input as { source: string; bundle: string; mysqlUnpublished: boolean } }));
   };
 
-  test('a repaired run reports Detected, Repair, Retry, Outcome in that order', () => {
+  test('a repaired run reports Detected, Repair, Retry, Outcome in that order, derived from its incidents', () => {
     const repaired = runs().filter(({ r }) => r.values.some((v) => v === 'retryOnce'));
     expect(repaired.length).toBeGreaterThan(0);
     for (const { r } of repaired) {
-      const reports = r.actions.filter((a) => a.startsWith('report'));
-      expect(reports.slice(0, 3)).toEqual(['reportDetected', 'reportRepair', 'reportRetry']);
-      expect(reports.at(-1)).toBe('reportOutcome');
-      expect(reports.filter((a) => a === 'reportOutcome')).toHaveLength(1);
+      const labels = reportOf(r.final.context as DeployLocalContext).map((l) => l.label);
+      expect(labels).toEqual(['detected', 'repair', 'retry', 'outcome']);
+      expect(labels.filter((l) => l === 'outcome')).toHaveLength(1);
     }
+  });
+
+  test('every path: the four report lines and the record follow from what the run did', () => {
+    const all = runs();
+    let checked = 0;
+    for (const { r, input } of all) {
+      const context = r.final.context as DeployLocalContext;
+      const ok = r.final.value === 'done';
+      const retried = r.values.includes('retryOnce');
+      const repairCall = r.calls.find((c) => c.id === 'repair');
+      const classifyCall = r.calls.find((c) => c.src === 'classify');
+      // The first classification is what the classifier said of the first failure it was given.
+      const first = classifyCall ? classify(classifyCall.input as DeployFailure) : undefined;
+      const classified = context.classification !== undefined;
+      const report = reportOf(context);
+      const last = context.classification;
+      const expected = ok
+        ? retried
+          ? ['detected', 'repair', 'retry', 'outcome']
+          : []
+        : classified
+          ? ['detected', 'repair', ...(retried ? ['retry'] : []), 'outcome']
+          : ['outcome'];
+      const where = `path ${JSON.stringify(input)} → ${r.values.map(topState).join(' → ')}`;
+      expect(report.map((l) => l.label), where).toEqual(expected);
+      const text = (label: string) => report.find((l) => l.label === label)?.text;
+      if (classified) expect(text('detected'), where).toBe(detectedText(first!));
+      if (retried) {
+        const repair = (repairCall!.input as { classification: Classification }).classification.repair;
+        expect(text('repair'), where).toBe(`fake ${repair}`);
+        const plan = r.calls.find((c) => c.id === 'retryComposeUp')!.input as { bundle: string; mysqlUnpublished: boolean };
+        expect(text('retry'), where).toBe(`starting the stack again on the ${plan.bundle} bundle${plan.mysqlUnpublished ? ' without publishing MySQL' : ''}`);
+      } else if (classified && !ok) {
+        // No repair ran: the Repair line says none, and why — the repair actor's reason when it declined.
+        const reason = repairCall ? context.repairDeclined : localDeclineReason(last!, context.plan, input.source as LocalSource, context.input.disabled);
+        expect(text('repair'), where).toBe(`none — ${reason}`);
+      }
+      if (ok && retried) expect(text('outcome'), where).toBe('recovered — DevLake is healthy at http://localhost:8080');
+      if (!ok) {
+        expect(text('outcome'), where).toMatch(new RegExp(`^failed — ${escape(last ? last.title : 'failed')}: `));
+        expect(text('outcome')!.endsWith(`Next: ${last ? last.remediation : 'Re-run with DEBUG=1 for details.'}`), where).toBe(true);
+      }
+      const record = recordOf(context, 'deploy-local', undefined, new Date(0));
+      if (!first || !classified) expect(record, where).toBeUndefined();
+      else {
+        expect(record, where).toMatchObject({
+          classId: first.classId,
+          repair: retried ? (repairCall!.input as { classification: Classification }).classification.repair : null,
+          attempts: r.calls.filter((c) => c.src === 'composeUp').length,
+          outcome: ok ? 'recovered' : 'failed',
+        });
+        if (!ok) expect(record!.repairDeclined, where).toBe(retried ? ONE_RETRY_USED : text('repair')!.slice('none — '.length));
+      }
+      checked++;
+    }
+    expect(checked).toBe(all.length);
   });
 
   test('the retry is compose up again, on the repaired plan, as attempt 2', () => {
