@@ -88,6 +88,60 @@ export interface DeployAzureContext {
   attempts: number;
 }
 
+/**
+ * One proactive gate, the same four states for every kind of preflight finding:
+ *
+ *   <kind>Gate ──(finding)──→ classify<Kind> ──(repair allowed)──→ <repairState> → recheck<Kind> → next
+ *       └──(none)──→ next          └──(no repair)──→ failed          ↓ declined      ↓ error
+ *                                                                   failed        classifyFinal
+ *
+ * The state names are typed from the kind, so a misspelt `next` or a gate whose recheck leads
+ * nowhere fails the type check; the repair state carries the `repair` tag the bounded-retry proof counts.
+ */
+function proactiveGate<const K extends FindingKind, const S extends string, const N extends string>(kind: K, repairState: S, repair: RepairId, next: N) {
+  const Kind = (kind.charAt(0).toUpperCase() + kind.slice(1)) as Capitalize<K>;
+  const classifyState = `classify${Kind}` as const;
+  const recheckState = `recheck${Kind}` as const;
+  const gate = {
+    always: [{ guard: { type: 'hasFinding' as const, params: { kind } }, target: classifyState }, { target: next }],
+  };
+  const classify = {
+    invoke: {
+      id: classifyState,
+      src: 'classify' as const,
+      input: ({ context }: { context: DeployAzureContext }) => context.findings[kind]!,
+      onDone: [
+        { guard: { type: 'repairAllowed' as const, params: { repair } }, target: repairState, actions: ['recordClassification', 'reportDetected'] as const },
+        { target: 'failed' as const, actions: ['recordClassification', 'reportDetected'] as const },
+      ],
+      onError: { target: 'failed' as const },
+    },
+  };
+  const repairNode = {
+    tags: REPAIR,
+    invoke: {
+      id: repairState,
+      src: 'repair' as const,
+      input: ({ context }: { context: DeployAzureContext }) => ({ classification: context.classification!, stage: 'preflight' as const }),
+      onDone: { target: recheckState, actions: ['recordRepair', 'reportRepair'] as const },
+      onError: { target: 'failed' as const, actions: 'recordDeclined' as const },
+    },
+  };
+  const recheck = {
+    entry: 'reportRetry' as const,
+    invoke: {
+      id: recheckState,
+      src: 'recheck' as const,
+      input: ({ context }: { context: DeployAzureContext }) => ({ kind, classification: context.classification! }),
+      onDone: { target: next, actions: 'reportRecovered' as const },
+      onError: { target: 'classifyFinal' as const, actions: 'recordFailure' as const },
+    },
+  };
+  return { [`${kind}Gate`]: gate, [classifyState]: classify, [repairState]: repairNode, [recheckState]: recheck } as {
+    [P in `${K}Gate`]: typeof gate;
+  } & { [P in `classify${Capitalize<K>}`]: typeof classify } & { [P in S]: typeof repairNode } & { [P in `recheck${Capitalize<K>}`]: typeof recheck };
+}
+
 export const deployAzureMachine = setup({
   types: {
     input: {} as DeployAzureInput,
@@ -223,123 +277,9 @@ export const deployAzureMachine = setup({
         onError: { target: 'classifyFinal', actions: 'recordFailure' },
       },
     },
-    providerGate: {
-      always: [{ guard: { type: 'hasFinding', params: { kind: 'provider' } }, target: 'classifyProvider' }, { target: 'vaultGate' }],
-    },
-    classifyProvider: {
-      invoke: {
-        id: 'classifyProvider',
-        src: 'classify',
-        input: ({ context }) => context.findings.provider!,
-        onDone: [
-          {
-            guard: { type: 'repairAllowed', params: { repair: 'azure.register-provider' } },
-            target: 'registerProvider',
-            actions: ['recordClassification', 'reportDetected'],
-          },
-          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
-        ],
-        onError: { target: 'failed' },
-      },
-    },
-    registerProvider: {
-      tags: REPAIR,
-      invoke: {
-        id: 'registerProvider',
-        src: 'repair',
-        input: ({ context }) => ({ classification: context.classification!, stage: 'preflight' as const }),
-        onDone: { target: 'recheckProvider', actions: ['recordRepair', 'reportRepair'] },
-        onError: { target: 'failed', actions: 'recordDeclined' },
-      },
-    },
-    recheckProvider: {
-      entry: 'reportRetry',
-      invoke: {
-        id: 'recheckProvider',
-        src: 'recheck',
-        input: ({ context }) => ({ kind: 'provider' as const, classification: context.classification! }),
-        onDone: { target: 'vaultGate', actions: 'reportRecovered' },
-        onError: { target: 'classifyFinal', actions: 'recordFailure' },
-      },
-    },
-    vaultGate: {
-      always: [{ guard: { type: 'hasFinding', params: { kind: 'vault' } }, target: 'classifyVault' }, { target: 'mysqlGate' }],
-    },
-    classifyVault: {
-      invoke: {
-        id: 'classifyVault',
-        src: 'classify',
-        input: ({ context }) => context.findings.vault!,
-        onDone: [
-          {
-            guard: { type: 'repairAllowed', params: { repair: 'azure.purge-vault' } },
-            target: 'purgeVault',
-            actions: ['recordClassification', 'reportDetected'],
-          },
-          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
-        ],
-        onError: { target: 'failed' },
-      },
-    },
-    purgeVault: {
-      tags: REPAIR,
-      invoke: {
-        id: 'purgeVault',
-        src: 'repair',
-        input: ({ context }) => ({ classification: context.classification!, stage: 'preflight' as const }),
-        onDone: { target: 'recheckVault', actions: ['recordRepair', 'reportRepair'] },
-        onError: { target: 'failed', actions: 'recordDeclined' },
-      },
-    },
-    recheckVault: {
-      entry: 'reportRetry',
-      invoke: {
-        id: 'recheckVault',
-        src: 'recheck',
-        input: ({ context }) => ({ kind: 'vault' as const, classification: context.classification! }),
-        onDone: { target: 'mysqlGate', actions: 'reportRecovered' },
-        onError: { target: 'classifyFinal', actions: 'recordFailure' },
-      },
-    },
-    mysqlGate: {
-      always: [{ guard: { type: 'hasFinding', params: { kind: 'mysql' } }, target: 'classifyMysql' }, { target: 'images' }],
-    },
-    classifyMysql: {
-      invoke: {
-        id: 'classifyMysql',
-        src: 'classify',
-        input: ({ context }) => context.findings.mysql!,
-        onDone: [
-          {
-            guard: { type: 'repairAllowed', params: { repair: 'azure.start-mysql' } },
-            target: 'startMysql',
-            actions: ['recordClassification', 'reportDetected'],
-          },
-          { target: 'failed', actions: ['recordClassification', 'reportDetected'] },
-        ],
-        onError: { target: 'failed' },
-      },
-    },
-    startMysql: {
-      tags: REPAIR,
-      invoke: {
-        id: 'startMysql',
-        src: 'repair',
-        input: ({ context }) => ({ classification: context.classification!, stage: 'preflight' as const }),
-        onDone: { target: 'recheckMysql', actions: ['recordRepair', 'reportRepair'] },
-        onError: { target: 'failed', actions: 'recordDeclined' },
-      },
-    },
-    recheckMysql: {
-      entry: 'reportRetry',
-      invoke: {
-        id: 'recheckMysql',
-        src: 'recheck',
-        input: ({ context }) => ({ kind: 'mysql' as const, classification: context.classification! }),
-        onDone: { target: 'images', actions: 'reportRecovered' },
-        onError: { target: 'classifyFinal', actions: 'recordFailure' },
-      },
-    },
+    ...proactiveGate('provider', 'registerProvider', 'azure.register-provider', 'vaultGate'),
+    ...proactiveGate('vault', 'purgeVault', 'azure.purge-vault', 'mysqlGate'),
+    ...proactiveGate('mysql', 'startMysql', 'azure.start-mysql', 'images'),
 
     // ── Custom images: registry, build and push (official images: nothing to do) ─
     images: {
