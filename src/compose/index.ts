@@ -11,6 +11,7 @@ export { parsePort, parsePorts } from './ports.js';
 export { isValidProjectName, normalizeProjectName, resolveProjectName } from './project-name.js';
 export type { ProjectNameSources } from './project-name.js';
 export { dependencyWaves, parseDependsOn, stopWaves, withDependencies } from './order.js';
+export type { WaveOptions } from './order.js';
 export type { Dependency, DependencyCondition, DependencyNode, ServiceLocator } from './order.js';
 export { DEFAULT_COMPOSE_FILES, loadComposeProject, selectServices } from './load.js';
 export type { LoadOptions, LoadResult } from './load.js';

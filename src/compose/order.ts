@@ -1,9 +1,12 @@
-// `depends_on` parsing and start/stop ordering. Ordering is computed in waves (everything whose
-// dependencies are already up can start together), which also detects cycles without recursion.
+// `depends_on` parsing and start/stop ordering, for the loader and the engine alike (the one
+// place dependency waves are computed). Ordering is in waves (Kahn's algorithm: wave 0 holds
+// the services without dependencies, wave n those whose dependencies are all in earlier waves;
+// file order inside a wave), which also detects cycles without recursion.
 import { ComposeError, UNKNOWN_SOURCE } from './errors.js';
 import type { SourceRef } from './errors.js';
+import type { DependencyCondition } from './model.js';
 
-export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+export type { DependencyCondition } from './model.js';
 
 export interface Dependency {
   service: string;
@@ -56,15 +59,27 @@ export function parseDependsOn(value: unknown, at: SourceRef = UNKNOWN_SOURCE): 
   return [...deps.values()];
 }
 
+export interface WaveOptions {
+  /** Where a service's depends_on is, for errors. */
+  locate?: ServiceLocator;
+  /**
+   * 'error' (the loader): a dependency on a service that is not defined is a ComposeError.
+   * 'satisfied' (the engine, reading depends_on labels of a subset): it does not hold anything back.
+   */
+  unknown?: 'error' | 'satisfied';
+}
+
 /**
- * Start order: each wave depends only on earlier waves; within a wave, file order is kept.
- * Unknown dependencies and cycles are ComposeErrors.
+ * Start order: each wave depends only on earlier waves; within a wave, the input order is kept.
+ * Cycles (and, unless `unknown: 'satisfied'`, unknown dependencies) are ComposeErrors.
  */
-export function dependencyWaves(services: readonly DependencyNode[], locate: ServiceLocator = () => UNKNOWN_SOURCE): string[][] {
+export function dependencyWaves<T extends DependencyNode>(services: readonly T[], opts: WaveOptions | ServiceLocator = {}): T[][] {
+  const { locate = () => UNKNOWN_SOURCE, unknown = 'error' } = typeof opts === 'function' ? { locate: opts } : opts;
   const names = new Set(services.map((s) => s.name));
+  const depsOf = new Map<string, string[]>();
   for (const s of services) {
     for (const dep of s.dependsOn) {
-      if (!names.has(dep)) {
+      if (!names.has(dep) && unknown === 'error') {
         throw new ComposeError({
           ...locate(s.name),
           message: `service "${s.name}" depends on undefined service "${dep}"`,
@@ -72,14 +87,15 @@ export function dependencyWaves(services: readonly DependencyNode[], locate: Ser
         });
       }
     }
+    depsOf.set(s.name, s.dependsOn.filter((d) => names.has(d)));
   }
-  const waves: string[][] = [];
+  const waves: T[][] = [];
   const placed = new Set<string>();
   let remaining = [...services];
   while (remaining.length > 0) {
-    const wave = remaining.filter((s) => s.dependsOn.every((d) => placed.has(d)));
+    const wave = remaining.filter((s) => (depsOf.get(s.name) ?? []).every((d) => placed.has(d)));
     if (wave.length === 0) throw cycleError(remaining, placed, locate);
-    waves.push(wave.map((s) => s.name));
+    waves.push(wave);
     for (const s of wave) placed.add(s.name);
     remaining = remaining.filter((s) => !placed.has(s.name));
   }
@@ -87,21 +103,29 @@ export function dependencyWaves(services: readonly DependencyNode[], locate: Ser
 }
 
 /** Stop order: the start waves reversed (dependents stop before what they depend on). */
-export function stopWaves(services: readonly DependencyNode[], locate?: ServiceLocator): string[][] {
-  return dependencyWaves(services, locate).reverse();
+export function stopWaves<T extends DependencyNode>(services: readonly T[], opts?: WaveOptions | ServiceLocator): T[][] {
+  return dependencyWaves(services, opts).reverse();
 }
 
-/** The named services plus everything they transitively depend on, in file order. */
-export function withDependencies(services: readonly DependencyNode[], names: readonly string[]): string[] {
+/**
+ * The named services plus everything they transitively depend on, in input order; all of them
+ * when `names` is undefined. An unknown name is a ComposeError.
+ */
+export function withDependencies<T extends DependencyNode>(services: readonly T[], names?: readonly string[]): T[] {
+  if (names === undefined) return [...services];
   const byName = new Map(services.map((s) => [s.name, s]));
   const wanted = new Set<string>();
   const stack = [...names];
   for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
     if (wanted.has(name)) continue;
+    const node = byName.get(name);
+    if (!node) {
+      throw new ComposeError({ ...UNKNOWN_SOURCE, message: `no such service: ${name}`, hint: `services in this project: ${[...byName.keys()].join(', ') || '(none)'}` });
+    }
     wanted.add(name);
-    stack.push(...(byName.get(name)?.dependsOn ?? []));
+    for (const dep of node.dependsOn) if (byName.has(dep)) stack.push(dep);
   }
-  return services.filter((s) => wanted.has(s.name)).map((s) => s.name);
+  return services.filter((s) => wanted.has(s.name));
 }
 
 /**

@@ -11,6 +11,7 @@ export type EngineOperation =
   | 'push'
   | 'image.tag'
   | 'network.create'
+  | 'network.connect'
   | 'volume.create'
   | 'container.create'
   | 'container.start'

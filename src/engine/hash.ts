@@ -1,6 +1,7 @@
 // The config hash written to `com.docker.compose.config-hash`: sha256 over a canonical JSON
 // (object keys sorted, undefined dropped, arrays in order) of exactly the service fields that
-// define the container. `up` compares it with the running container's label: equal → keep,
+// define the container (fields a file does not use are undefined and dropped, so adding a field
+// does not change the hash of existing containers). `up` compares it with the running container's label: equal → keep,
 // different → recreate. Things that do not change the container (depends_on, build context)
 // stay out; the image *ID* is in, so a rebuilt or re-pulled image recreates the container.
 
@@ -40,10 +41,19 @@ export function hashInput(service: ServiceSpec, image: HashedImage): Record<stri
     entrypoint: service.entrypoint,
     environment: service.environment,
     ports: service.ports.map((p) => ({ hostIp: p.hostIp, published: p.published, target: p.target, protocol: p.protocol })),
-    volumes: service.volumes.map((v) => ({ type: v.type, source: v.source, target: v.target, readOnly: v.readOnly })),
+    // Every field of the mount; the optional ones are absent for older files, so their hash is unchanged.
+    volumes: service.volumes.map((v) => ({ ...v })),
     restart: service.restart,
     containerName: service.containerName,
     labels: service.labels,
+    unsetEnvironment: service.unsetEnvironment,
+    restartMaxRetries: service.restartMaxRetries,
+    healthcheck: service.healthcheck,
+    networkMode: service.networkMode,
+    networks: service.networks,
+    expose: service.expose,
+    platform: service.platform,
+    options: service.options,
   };
 }
 

@@ -7,7 +7,6 @@ export * from './client.js';
 export * from './labels.js';
 export * from './hash.js';
 export * from './events.js';
-export * from './waves.js';
 export * from './network.js';
 export * from './volume.js';
 export * from './images.js';

@@ -1,12 +1,22 @@
-// The project's default network, named and labelled like Docker Compose v2 does:
-// `<project>_default`, bridge driver, labels project / network=default / version.
+// The project's networks, named and labelled like Docker Compose v2 does: `<project>_<key>` (or
+// the file's `name:`), bridge driver unless the file says otherwise, labels project /
+// network=<key> / version. An `external` network is looked up and used, never created; a
+// missing one is an error before any container is created (Compose v2: "network X declared as
+// external, but could not be found").
 
+import type { ComposeProject, NetworkSpec } from '../compose/model.js';
 import type { Engine } from './client.js';
 import { abortOpt, hasStatus } from './client.js';
 import { COMPOSE_VERSION, DEFAULT_NETWORK_KEY, LABEL_NETWORK, LABEL_PROJECT, LABEL_VERSION, projectFilters } from './labels.js';
+import { ExternalResourceMissing } from './volume.js';
 
 export function defaultNetworkName(project: string): string {
   return `${project}_${DEFAULT_NETWORK_KEY}`;
+}
+
+/** The engine name of the project's network `key`. */
+export function networkNameFor(project: Pick<ComposeProject, 'name' | 'networks'>, key: string): string {
+  return project.networks?.[key]?.name ?? `${project.name}_${key}`;
 }
 
 export interface EnsuredNetwork {
@@ -32,18 +42,37 @@ async function inspectNetwork(engine: Engine, name: string, signal?: AbortSignal
 
 /** Create `<project>_default` unless it exists. Idempotent; a concurrent creator is tolerated. */
 export async function ensureNetwork(engine: Engine, project: string, signal?: AbortSignal): Promise<EnsuredNetwork> {
-  const name = defaultNetworkName(project);
+  return ensureProjectNetwork(engine, { name: project }, DEFAULT_NETWORK_KEY, signal);
+}
+
+/** Ensure every network in `keys` (the ones the services join); results in `keys` order. */
+export async function ensureProjectNetworks(engine: Engine, project: Pick<ComposeProject, 'name' | 'networks'>, keys: readonly string[], signal?: AbortSignal): Promise<EnsuredNetwork[]> {
+  const results = await Promise.allSettled(keys.map((key) => ensureProjectNetwork(engine, project, key, signal)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<EnsuredNetwork>).value);
+}
+
+async function ensureProjectNetwork(engine: Engine, project: Pick<ComposeProject, 'name' | 'networks'>, key: string, signal?: AbortSignal): Promise<EnsuredNetwork> {
+  const spec: NetworkSpec | undefined = project.networks?.[key];
+  const name = networkNameFor(project, key);
   const existing = await inspectNetwork(engine, name, signal);
   if (existing) return { name, id: existing.Id, created: false };
+  if (spec?.external) throw new ExternalResourceMissing('network', key, name);
   try {
     const net = await engine.call(
       'network.create',
       (d) =>
         d.createNetwork({
           Name: name,
-          Driver: 'bridge',
+          Driver: spec?.driver ?? 'bridge',
           CheckDuplicate: true,
-          Labels: { [LABEL_PROJECT]: project, [LABEL_NETWORK]: DEFAULT_NETWORK_KEY, [LABEL_VERSION]: COMPOSE_VERSION },
+          Labels: { ...spec?.labels, [LABEL_PROJECT]: project.name, [LABEL_NETWORK]: key, [LABEL_VERSION]: COMPOSE_VERSION },
+          ...(spec && Object.keys(spec.driverOpts).length > 0 ? { Options: spec.driverOpts } : {}),
+          ...(spec?.internal ? { Internal: true } : {}),
+          ...(spec?.attachable ? { Attachable: true } : {}),
+          ...(spec?.enableIpv6 !== undefined ? { EnableIPv6: spec.enableIpv6 } : {}),
+          ...(spec?.ipam ? { IPAM: ipamFor(spec.ipam) } : {}),
           ...abortOpt(signal),
         }),
       { target: name, signal },
@@ -57,6 +86,19 @@ export async function ensureNetwork(engine: Engine, project: string, signal?: Ab
     }
     throw err;
   }
+}
+
+function ipamFor(ipam: NonNullable<NetworkSpec['ipam']>): { Driver: string; Config: Record<string, unknown>[]; Options: Record<string, string> } {
+  return {
+    Driver: ipam.driver ?? 'default',
+    Config: ipam.config.map((c) => ({
+      ...(c.subnet !== undefined ? { Subnet: c.subnet } : {}),
+      ...(c.ipRange !== undefined ? { IPRange: c.ipRange } : {}),
+      ...(c.gateway !== undefined ? { Gateway: c.gateway } : {}),
+      ...(c.auxAddresses !== undefined ? { AuxiliaryAddresses: c.auxAddresses } : {}),
+    })),
+    Options: ipam.options,
+  };
 }
 
 /** Names of the networks labelled for the project. */

@@ -7,7 +7,7 @@ import { abortOpt, hasStatus } from './client.js';
 import type { EngineEventListener } from './events.js';
 import { LABEL_DEPENDS_ON, LABEL_SERVICE } from './labels.js';
 import { containerDisplayName, listProjectContainers } from './ps.js';
-import { dependencyWaves } from './waves.js';
+import { dependencyWaves } from '../compose/order.js';
 
 export interface ContainerCallContext {
   service?: string;
@@ -45,7 +45,7 @@ export function containerWaves(containers: readonly Docker.ContainerInfo[]): Doc
     const svc = c.Labels?.[LABEL_SERVICE] ?? '';
     if (!services.has(svc)) services.set(svc, parseDependsOnLabel(c.Labels?.[LABEL_DEPENDS_ON]));
   }
-  const waves = dependencyWaves([...services].map(([name, dependsOn]) => ({ name, dependsOn })));
+  const waves = dependencyWaves([...services].map(([name, dependsOn]) => ({ name, dependsOn })), { unknown: 'satisfied' });
   return waves.map((wave) => {
     const names = new Set(wave.map((w) => w.name));
     return containers.filter((c) => names.has(c.Labels?.[LABEL_SERVICE] ?? ''));

@@ -1,8 +1,9 @@
 // `docker compose up -d`, converging like Compose v2: network, volumes, images (pull or build)
 // and the list of what exists are prepared at once; then every service that has no container
 // yet is created (all in parallel), and each service is started as soon as the services it
-// depends on are started (depends_on order; no service waits for an unrelated one, so a wave
-// is never held back by its slowest member). Per service:
+// depends on are started — and, for depends_on conditions, healthy (service_healthy) or exited 0
+// (service_completed_successfully), within the deadline (wait.ts) — no service waits for an
+// unrelated one, so a wave is never held back by its slowest member. Per service:
 //   no container                         → create, start          (created, started)
 //   same config hash, running            → leave it               (unchanged)
 //   same config hash, not running        → start it               (started)
@@ -20,13 +21,15 @@ import { removeContainer } from './down.js';
 import type { ContainerAction, EngineEventListener } from './events.js';
 import { serviceConfigHash } from './hash.js';
 import { buildImage, ensureImage, inspectImage } from './images.js';
-import { ensureNetwork, type EnsuredNetwork } from './network.js';
+import { ensureProjectNetworks, type EnsuredNetwork } from './network.js';
 import { LABEL_CONFIG_HASH, LABEL_CONTAINER_NUMBER, LABEL_SERVICE } from './labels.js';
 import { containerDisplayName, listProjectContainers } from './ps.js';
 import { settleAll, startContainer } from './start.js';
 import { stopContainer } from './stop.js';
 import { ensureVolumes, type EnsuredVolume } from './volume.js';
-import { dependencyWaves, withDependencies } from './waves.js';
+import { waitForCondition } from './wait.js';
+import { DEFAULT_NETWORK_KEY } from './labels.js';
+import { dependencyWaves, withDependencies } from '../compose/order.js';
 
 export interface UpOptions {
   /** Only these services (and, transitively, what they depend on). Default: all. */
@@ -37,7 +40,15 @@ export interface UpOptions {
   build?: boolean;
   /** Grace period when stopping a container to recreate it. */
   stopTimeoutSeconds?: number;
+  /**
+   * Epoch ms by which every depends_on condition (service_healthy, service_completed_successfully)
+   * must hold; default 5 minutes from the call.
+   */
+  deadline?: number;
 }
+
+/** How long depends_on conditions may take when the caller gives no deadline. */
+export const DEFAULT_DEPENDENCY_WAIT_MS = 300_000;
 
 export type ServiceOutcome = Exclude<ContainerAction, 'stopped' | 'removed'>;
 
@@ -49,7 +60,10 @@ export interface UpServiceResult {
 }
 
 export interface UpResult {
+  /** The first network the services join (the project's default network for most files). */
   network: EnsuredNetwork;
+  /** Every network the selected services join, in first-use order. */
+  networks: EnsuredNetwork[];
   volumes: EnsuredVolume[];
   /** Service names per wave, in start order. */
   waves: string[][];
@@ -187,18 +201,25 @@ export async function up(engine: Engine, project: ComposeProject, opts: UpOption
   const { signal, onEvent: emit } = opts;
   signal?.throwIfAborted();
   const selected = withDependencies(project.services, opts.services);
-  const waves = dependencyWaves(selected);
+  const waves = dependencyWaves(selected, { unknown: 'satisfied' });
 
   // Declared volumes (compose creates them all) plus any named volume a selected service mounts.
   const volumeKeys = [...project.volumes];
   for (const s of selected) {
     for (const v of s.volumes) if (v.type === 'volume' && v.source !== '' && !volumeKeys.includes(v.source)) volumeKeys.push(v.source);
   }
+  // The networks the selected services join (Compose v2 creates only those); none for network_mode.
+  const networkKeys: string[] = [];
+  for (const s of selected) {
+    if (s.networkMode !== undefined) continue;
+    for (const key of s.networks?.map((n) => n.key) ?? [DEFAULT_NETWORK_KEY]) if (!networkKeys.includes(key)) networkKeys.push(key);
+  }
+  const deadline = opts.deadline ?? Date.now() + DEFAULT_DEPENDENCY_WAIT_MS;
 
   // Independent of each other: one round of requests instead of a chain of them.
   const images = new Map<string, ResolvedImage>();
-  const networkP = ensureNetwork(engine, project.name, signal);
-  const volumesP = ensureVolumes(engine, project.name, volumeKeys, signal);
+  const networkP = ensureProjectNetworks(engine, project, networkKeys.length > 0 ? networkKeys : [DEFAULT_NETWORK_KEY], signal);
+  const volumesP = ensureVolumes(engine, project, volumeKeys, signal);
   const existingP = listProjectContainers(engine, project.name, { all: true, signal });
   const imagesP = settleAll(
     selected.map(async (s) => {
@@ -206,8 +227,9 @@ export async function up(engine: Engine, project: ComposeProject, opts: UpOption
     }),
   );
   await settleAll<unknown>([networkP, volumesP, existingP, imagesP]);
-  const [network, volumes, existing] = [await networkP, await volumesP, await existingP];
-  emit?.({ type: 'network', name: network.name, action: network.created ? 'created' : 'exists' });
+  const [networks, volumes, existing] = [await networkP, await volumesP, await existingP];
+  const network = networks[0] as EnsuredNetwork;
+  for (const n of networks) emit?.({ type: 'network', name: n.name, action: n.created ? 'created' : 'exists' });
   for (const v of volumes) emit?.({ type: 'volume', name: v.name, action: v.created ? 'created' : 'exists' });
 
   const plans = new Map(selected.map((s) => [s.name, planService(s, images.get(s.name) as ResolvedImage, existing)]));
@@ -237,6 +259,19 @@ export async function up(engine: Engine, project: ComposeProject, opts: UpOption
     task = (async () => {
       const settled = await Promise.allSettled(deps.map((d) => taskFor(d)));
       if (failed || settled.some((r) => r.status === 'rejected')) throw new NotStarted(name);
+      try {
+        // depends_on conditions: the dependency is started; now wait for healthy / completed.
+        await Promise.all(
+          (plan.service.conditions ?? []).map(async (c) => {
+            const i = deps.indexOf(c.service);
+            const dep = i === -1 ? undefined : (settled[i] as PromiseFulfilledResult<UpServiceResult>).value;
+            if (dep) await waitForCondition(engine, dep.containerId, c.condition, { service: name, dependency: c.service, deadline, signal });
+          }),
+        );
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
       const created = await early.get(name);
       signal?.throwIfAborted();
       const index = waveOf.get(name) ?? 0;
@@ -260,5 +295,5 @@ export async function up(engine: Engine, project: ComposeProject, opts: UpOption
   const failure = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof NotStarted));
   if (failure) throw failure.reason;
   const services = order.map((_, i) => (outcomes[i] as PromiseFulfilledResult<UpServiceResult>).value);
-  return { network, volumes, waves: waves.map((w) => w.map((s) => s.name)), services };
+  return { network, networks, volumes, waves: waves.map((w) => w.map((s) => s.name)), services };
 }

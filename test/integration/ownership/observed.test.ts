@@ -231,7 +231,7 @@ describe('case 9: --source custom --start=false checks what a start checks', () 
     const r = await cli(t, ['deploy', 'local', '--dir', t.dir, '--source', 'custom', '--start=false']);
     expect(r.code).toBe(3);
     expect(r.stdout).not.toContain('Prepared');
-    expect(r.stderr).toContain('unsupported key "bogus_key"');
+    expect(r.stderr).toContain('unknown key "services.app.bogus_key"');
     expect(await hashTree(t.dir)).toEqual(before);
     // The same file fixed is prepared.
     await writeFile(path.join(t.dir, 'docker-compose.yml'), compose.replace('    bogus_key: 1\n', ''));

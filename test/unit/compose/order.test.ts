@@ -38,17 +38,19 @@ describe('parseDependsOn', () => {
   });
 });
 
+const names = (waves: { name: string }[][]): string[][] => waves.map((w) => w.map((x) => x.name));
+
 describe('dependencyWaves', () => {
   const devlake = [svc('mysql'), svc('grafana', 'mysql'), svc('devlake', 'mysql'), svc('config-ui', 'devlake')];
 
   it('groups services into waves that depend only on earlier waves, in file order', () => {
-    expect(dependencyWaves(devlake)).toEqual([['mysql'], ['grafana', 'devlake'], ['config-ui']]);
-    expect(dependencyWaves([svc('c', 'a', 'b'), svc('b', 'a'), svc('a'), svc('z')])).toEqual([['a', 'z'], ['b'], ['c']]);
+    expect(names(dependencyWaves(devlake))).toEqual([['mysql'], ['grafana', 'devlake'], ['config-ui']]);
+    expect(names(dependencyWaves([svc('c', 'a', 'b'), svc('b', 'a'), svc('a'), svc('z')]))).toEqual([['a', 'z'], ['b'], ['c']]);
     expect(dependencyWaves([])).toEqual([]);
   });
 
   it('stop order is the reverse', () => {
-    expect(stopWaves(devlake)).toEqual([['config-ui'], ['grafana', 'devlake'], ['mysql']]);
+    expect(names(stopWaves(devlake))).toEqual([['config-ui'], ['grafana', 'devlake'], ['mysql']]);
   });
 
   it('unknown dependency names both services and uses the locator', () => {
@@ -60,6 +62,9 @@ describe('dependencyWaves', () => {
   it('names the cycle', () => {
     expect(composeError(() => dependencyWaves([svc('a', 'b'), svc('b', 'a')])).detail).toBe('dependency cycle: a -> b -> a');
     expect(composeError(() => dependencyWaves([svc('a', 'a')])).detail).toBe('dependency cycle: a -> a');
+    // The engine reads depends_on labels of a subset: a dependency outside it holds nothing back, a cycle still throws.
+    expect(names(dependencyWaves([svc('d', 'b', 'c'), svc('b', 'a'), svc('c', 'a', 'a'), svc('a', 'external')], { unknown: 'satisfied' }))).toEqual([['a'], ['b', 'c'], ['d']]);
+    expect(composeError(() => dependencyWaves([svc('a', 'b'), svc('b', 'a'), svc('c')], { unknown: 'satisfied' })).detail).toBe('dependency cycle: a -> b -> a');
     expect(composeError(() => dependencyWaves([svc('x'), svc('d', 'c'), svc('a', 'x', 'b'), svc('b', 'c'), svc('c', 'a')])).detail).toBe(
       'dependency cycle: c -> a -> b -> c',
     );
@@ -69,7 +74,9 @@ describe('dependencyWaves', () => {
 describe('withDependencies', () => {
   it('adds transitive dependencies and keeps file order', () => {
     const services = [svc('mysql'), svc('grafana', 'mysql'), svc('devlake', 'mysql'), svc('config-ui', 'devlake'), svc('extra')];
-    expect(withDependencies(services, ['config-ui'])).toEqual(['mysql', 'devlake', 'config-ui']);
-    expect(withDependencies(services, ['grafana', 'config-ui'])).toEqual(['mysql', 'grafana', 'devlake', 'config-ui']);
+    expect(withDependencies(services, ['config-ui']).map((s) => s.name)).toEqual(['mysql', 'devlake', 'config-ui']);
+    expect(withDependencies(services, ['grafana', 'config-ui']).map((s) => s.name)).toEqual(['mysql', 'grafana', 'devlake', 'config-ui']);
+    expect(withDependencies(services)).toHaveLength(5);
+    expect(composeError(() => withDependencies(services, ['nope'])).detail).toBe('no such service: nope');
   });
 });
