@@ -88,8 +88,8 @@ impl(`${S}.profiles`, 'the service runs only when one of its profiles is active 
 impl(`${S}.extends`, 'the service is merged onto the one it extends (same file or another file)');
 impl(`${S}.extends.service`, 'the service extended');
 impl(`${S}.extends.file`, 'the file holding it, relative to this file');
-reject(`${S}.pull_policy`, 'remove it: gh-devlake pulls an image only when it is missing (pull_policy: missing); pull or build by hand for other policies');
-reject(`${S}.pull_refresh_after`, 'remove it: gh-devlake pulls an image only when it is missing');
+impl(`${S}.pull_policy`, 'missing / if_not_present (the default: pull when absent), never (the image must be present), build (always build); always, refresh, daily, weekly and every_* are rejected: pull by hand, then deploy');
+reject(`${S}.pull_refresh_after`, 'remove it: gh-devlake pulls an image only when it is missing; pull by hand to refresh it');
 ignore(`${S}.develop`, 'used by `docker compose watch` only; `up` does not read it');
 ignore(`${S}.attach`, 'which logs `docker compose up` attaches to; gh-devlake runs detached');
 reject(`${S}.annotations`, 'OCI annotations are not set through the engine API here; use labels:');

@@ -295,7 +295,19 @@ async function normalizeService(name: string, spec: unknown, ctx: Context): Prom
   if (spec.container_name !== undefined && spec.container_name !== null) service.containerName = nonEmptyString(spec.container_name, at('container_name'), 'container_name');
   const health = parseHealthcheck(spec.healthcheck, (...rest) => at('healthcheck', ...rest));
   if (health) service.healthcheck = health;
-  if (typeof spec.platform === 'string') service.platform = spec.platform;
+  // An empty platform (Sentry's `platform: ${DOCKER_PLATFORM:-}`) means the engine's own, as in compose-go.
+  if (typeof spec.platform === 'string' && spec.platform !== '') service.platform = spec.platform;
+  if (spec.pull_policy !== undefined && spec.pull_policy !== null) {
+    const policy = scalarText(spec.pull_policy);
+    if (policy === 'never' || (policy === 'build' && service.build)) service.pullPolicy = policy;
+    else if (policy !== 'missing' && policy !== 'if_not_present') {
+      throw new ComposeError({
+        ...at('pull_policy'),
+        message: `service "${name}": pull_policy "${policy}" is not supported`,
+        hint: policy === 'build' ? 'pull_policy: build needs a build: section' : 'gh-devlake pulls an image only when it is missing: pull it by hand (docker pull) and use pull_policy: missing',
+      });
+    }
+  }
   if (spec.expose !== undefined && spec.expose !== null) service.expose = parseExpose(spec.expose, at('expose'));
   networking(service, spec, ctx);
   const replicas = (spec.deploy as Mapping | undefined)?.replicas;

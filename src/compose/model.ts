@@ -144,6 +144,8 @@ export interface ServiceSpec {
   /** `expose`: container ports, as `port/proto`. */
   expose?: string[];
   platform?: string;
+  /** pull_policy other than missing/if_not_present: never pull, or always build. */
+  pullPolicy?: 'never' | 'build';
   options?: ContainerOptions;
   containerName?: string;
   labels: Record<string, string>;

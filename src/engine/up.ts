@@ -79,8 +79,15 @@ async function resolveImage(engine: Engine, project: ComposeProject, service: Se
   const name = imageNameFor(project.name, service);
   const emit = opts.onEvent;
   const ctx = { signal: opts.signal, service: service.name };
+  if (service.pullPolicy === 'never' && !service.build) {
+    // pull_policy: never — use the local image; Compose fails the same way when it is absent.
+    const present = await inspectImage(engine, name, ctx);
+    if (!present) throw new ImageNotPresent(service.name, name);
+    emit?.({ type: 'image', service: service.name, image: name, action: 'present', id: present.Id });
+    return { name, id: present.Id };
+  }
   if (service.build) {
-    const present = opts.build ? undefined : await inspectImage(engine, name, ctx);
+    const present = opts.build || service.pullPolicy === 'build' ? undefined : await inspectImage(engine, name, ctx);
     if (present) {
       emit?.({ type: 'image', service: service.name, image: name, action: 'present', id: present.Id });
       return { name, id: present.Id };
@@ -105,6 +112,19 @@ async function resolveImage(engine: Engine, project: ComposeProject, service: Se
   );
   emit?.({ type: 'image', service: service.name, image: name, action: pulled ? 'pulled' : 'present', id });
   return { name, id };
+}
+
+/** pull_policy: never, and the image is not on the engine. */
+export class ImageNotPresent extends Error {
+  override readonly name = 'ImageNotPresent';
+  readonly hint: string;
+  constructor(
+    readonly service: string,
+    readonly image: string,
+  ) {
+    super(`service "${service}": image ${image} is not present and its pull_policy is never`);
+    this.hint = `build or pull ${image} first, or set pull_policy: missing`;
+  }
 }
 
 /** Thrown by a service's task when an earlier failure means it must not start. */

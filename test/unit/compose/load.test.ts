@@ -400,6 +400,21 @@ describe('loadComposeProject: errors point into the file', () => {
     expect([err.file, err.line]).toEqual([path.join(dir, 'conf/app.env'), 2]);
   });
 
+  it('a "billion laughs" file is stopped before it expands, and says what to do', async () => {
+    let text = 'x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+    for (let i = 0, prev = 'a'; i < 9; i++) {
+      const name = String.fromCharCode(98 + i);
+      text += `x-${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
+      prev = name;
+    }
+    const dir = await project({ 'compose.yaml': `${text}services:\n  a:\n    image: x\n` });
+    const started = Date.now();
+    const err = await composeErrorAsync(load(dir));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(err.detail).toBe('the file expands through YAML aliases (*name) to more than 1,000,000 values');
+    expect(err.hint).toMatch(/<<: \*name/);
+  });
+
   it('no compose file at all', async () => {
     const dir = await project({ 'README.md': 'hi' });
     expect((await composeErrorAsync(load(dir))).detail).toBe('no compose file found');
