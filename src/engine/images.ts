@@ -66,12 +66,12 @@ function toPullProgress(image: string, msg: JsonMessage): PullProgress | undefin
 }
 
 /**
- * Read a pull or push progress stream to its end. The daemon reports a failure inside the stream
+ * Read a pull, build or push progress stream to its end. The daemon reports a failure inside the stream
  * (with HTTP 200): the first `error` message becomes an EngineError for `operation`; every other
  * message goes to `onMessage`.
  */
 async function readProgressStream(
-  operation: 'pull' | 'push',
+  operation: 'pull' | 'build' | 'push',
   stream: NodeJS.ReadableStream,
   name: string,
   opts: ImageCallOptions,
@@ -179,22 +179,11 @@ export async function buildImage(
     'build',
     async (d) => {
       const stream = await d.buildImage({ context: spec.context, src }, buildOpts);
-      let failure: string | undefined;
-      await readJsonLines(
-        stream,
-        (msg) => {
-          const err = streamError(msg);
-          if (err !== undefined) {
-            failure ??= err;
-            return;
-          }
-          if (!onProgress) return;
-          if (typeof msg.stream === 'string') onProgress({ tag, stream: msg.stream });
-          else if (typeof msg.status === 'string') onProgress({ tag, status: msg.status });
-        },
-        opts.signal,
-      );
-      if (failure !== undefined) throw streamFailure('build', failure, tag, opts.service);
+      await readProgressStream('build', stream, tag, opts, (msg) => {
+        if (!onProgress) return;
+        if (typeof msg.stream === 'string') onProgress({ tag, stream: msg.stream });
+        else if (typeof msg.status === 'string') onProgress({ tag, status: msg.status });
+      });
     },
     ctx,
   );
